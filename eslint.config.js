@@ -1,0 +1,47 @@
+// Lint rules, including the layer directions of DingPan (see README "How the code is laid out").
+import nextVitals from 'eslint-config-next/core-web-vitals'
+import nextTs from 'eslint-config-next/typescript'
+
+const prismaOnlyInDb = {
+  paths: [
+    { name: '@prisma/client', message: 'Only lib/db may import the Prisma client.' },
+    { name: 'server-only', message: 'server-only throws outside Next; the worker and tests load lib/.' },
+  ],
+  patterns: [
+    { group: ['@prisma/adapter-*', '@/lib/db/generated/*', '**/db/generated/*'], message: 'Only lib/db may import the Prisma client.' },
+  ],
+}
+
+/** @type {import('eslint').Linter.Config[]} */
+const config = [
+  ...nextVitals,
+  ...nextTs,
+  {
+    ignores: ['.next/**', 'node_modules/**', 'lib/db/generated/**', 'test-results/**', 'data/**', 'next-env.d.ts', 'bench/**'],
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Layer directions: lower layers never import upper ones.
+      'import/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: './lib/market', from: './', except: ['./lib/market', './node_modules'], message: 'lib/market is the ground floor: it imports nothing of ours.' },
+            { target: ['./lib/broker', './lib/quotes', './lib/notify'], from: ['./lib/db', './lib/services', './app', './workers', './scripts'], message: 'Adapters import lib/market only, never lib/db, lib/services, app or workers.' },
+            { target: './lib/db', from: ['./lib/services', './lib/broker', './lib/quotes', './lib/notify', './app', './workers', './scripts'], message: 'lib/db sits below the services and adapters.' },
+            { target: './lib/services', from: ['./app', './workers', './scripts'], message: 'Services are shared by app and worker; they never import them.' },
+            { target: './workers', from: ['./app'], message: 'The worker never imports the web app.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['lib/**', 'workers/**', 'app/**', 'scripts/**', 'tests/**'],
+    ignores: ['lib/db/**'],
+    rules: { 'no-restricted-imports': ['error', prismaOnlyInDb] },
+  },
+]
+
+export default config
