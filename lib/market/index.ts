@@ -1,0 +1,81 @@
+/**
+ * lib/market — the pure A-share rules core. No I/O, no clock (time is always passed in), nothing of
+ * ours imported from outside this directory. Other layers import only from this file.
+ */
+export type { BookLevel, Quote } from './quote'
+export type { Side, OrderKind } from './types'
+export { MarketRuleError, type Reason } from './errors'
+export { MILLS_PER_YUAN, toMilli, fromMilli, isMilliExact, toMilliExact, formatMilli } from './money'
+
+export { normalizeCode, parseCode, exchangeOf, toPrefixedCode, type Exchange, type Board, type ParsedCode } from './codes'
+export { BOARD_RULES, boardOf, rulesOf, isFund, isStName, tickSize, tickMilliOf, priceDecimals, type BoardRules } from './board'
+export { roundToTick, roundMilliToTick, isOnTick, type RoundMode } from './ticks'
+export { limitPrices, limitPricesMilli, limitPercent, ST_10PCT_FROM, type LimitOptions, type LimitMilli } from './limits'
+export { priceCage, priceCageMilli, cageBenchmark, type PriceCage, type CageMilli } from './cage'
+export { validateQuantity, floorBuyQuantity, type QuantityCheck, type QuantityOptions } from './quantity'
+
+export {
+  isTradingDay,
+  nextTradingDay,
+  previousTradingDay,
+  shanghaiDate,
+  shanghaiTime,
+  shanghaiSecondOfDay,
+  isExchangeClosure,
+  coveredYears,
+  isCalendarYearCovered,
+  weekdayOf,
+  addDays,
+  SHANGHAI_OFFSET_MS,
+} from './calendar'
+export { marketPhase, nextPhaseChange, canCancelAt, acceptsOrders, TRADING_DAY_SCHEDULE, type MarketPhase } from './phase'
+
+export { estimateFees, estimateFeesMilli, DEFAULT_FEE_RATES, type FeeRates, type FeeEstimate, type FeeInput } from './fees'
+export {
+  STOCK_BUY,
+  STOCK_SELL,
+  XT_PRICE_TYPE,
+  XT_ORDER_STATUS,
+  xtPriceTypeFor,
+  xtOrderTypeFor,
+  orderStatusInfo,
+  type XtPriceTypeResult,
+  type OrderStatusInfo,
+  type OrderStatusClass,
+} from './xt'
+
+export { priceOrder, resolveLimits, DEFAULT_PRICING, MAX_OFFSET_TICKS, type PriceMode, type PricingSpec, type PriceOrderInput, type PriceOrderResult, type PriceOrderOk } from './pricing'
+export { sizeOrder, DEFAULT_SIZING, type SizingConfig, type SizeOrderInput, type SizeOrderResult, type SizeOrderOk } from './sizing'
+export { checkRisk, DEFAULT_RISK_LIMITS, type RiskLimits, type RiskInput, type RiskOrder, type RiskActivity, type RecentOrder, type RiskViolation, type RiskResult } from './risk'
+
+export {
+  DEFAULT_TRIGGER_OPTIONS,
+  EXIT_PRIORITY,
+  TRIGGER_KINDS,
+  sideOfKind,
+  type MonitorState,
+  type TriggerKind,
+  type ExitKind,
+  type SignalAction,
+  type TriggerOptions,
+  type KindMemo,
+  type TriggerMemo,
+  type PositionInfo,
+  type MonitorInput,
+  type Signal,
+  type EvaluateResult,
+} from './trigger-types'
+export { evaluate, isQuoteSuspended, type EvaluateOptions } from './trigger'
+export { emptyMemo, normalizeMemo } from './memo'
+export { validateMonitorLevels } from './levels'
+export {
+  applyOrderOutcome,
+  rearm,
+  markPositionManaged,
+  setEnabled,
+  type OrderOutcome,
+  type OrderOutcomeInput,
+  type MonitorCore,
+  type TransitionResult,
+  type TransitionRefusal,
+} from './transitions'
