@@ -1,0 +1,172 @@
+/**
+ * The dashboard ("实时监测"): one row per live monitor against its newest quote, and a header strip
+ * with the market phase (from the market clock in use), the worker heartbeat, the bridge, the kill
+ * switch and today's order count. Pure helpers (freshness, distances, trailing level) are exported
+ * for the tests; `buildDashboard` only reads.
+ */
+import { fromMilli, roundMilliToTick, shanghaiDate, shanghaiTime, addDays, tickMilliOf, type MarketPhase } from '@/lib/market'
+import { countOrdersBetween, getHealthRow, lastTriggers, latestBeat, listLiveStocks, type LiveStockRow } from '@/lib/db/dashboard'
+import { getSnapshots } from '@/lib/db/quotes'
+import { loadRuntimeSettings, type RuntimeDefaults } from './runtime-settings'
+import { workerStatus, type WorkerStatus } from './health'
+import { phaseAt, TRADING_PHASES, type MarketClockReading } from './market-clock-view'
+
+export type Freshness = 'fresh' | 'stale' | 'closed' | 'none' | 'unknown'
+
+/**
+ * How trustworthy the shown price is, from the quote's exchange time against the market clock:
+ * during a trading phase fresh up to `maxAgeSec`, stale after; outside trading phases the last
+ * quote is legitimately old ('closed'); no quote → 'none'; no market clock → 'unknown'.
+ */
+export function quoteFreshness(quoteTime: Date | null, now: Date | null, phase: MarketPhase | 'unknown', maxAgeSec: number): { state: Freshness; ageSec: number | null } {
+  if (!quoteTime) return { state: 'none', ageSec: null }
+  if (!now) return { state: 'unknown', ageSec: null }
+  const ageSec = Math.round((now.getTime() - quoteTime.getTime()) / 1000)
+  if (phase === 'unknown') return { state: 'unknown', ageSec }
+  if (!TRADING_PHASES.includes(phase)) return { state: 'closed', ageSec }
+  return { state: ageSec <= maxAgeSec ? 'fresh' : 'stale', ageSec }
+}
+
+export interface ZoneDistance {
+  where: 'below' | 'inside' | 'above'
+  /** Relative move from the last price to the nearest zone edge: +0.02 = must rise 2 %; 0 inside. */
+  pct: number
+}
+
+/** Distance from the last price to the entry zone [low, high], as a fraction of the last price. */
+export function zoneDistance(lastMilli: number, lowMilli: number, highMilli: number): ZoneDistance | null {
+  if (!(lastMilli > 0)) return null
+  if (lastMilli < lowMilli) return { where: 'below', pct: (lowMilli - lastMilli) / lastMilli }
+  if (lastMilli > highMilli) return { where: 'above', pct: (highMilli - lastMilli) / lastMilli }
+  return { where: 'inside', pct: 0 }
+}
+
+/** Relative move from the last price to a level (+ = above the price). */
+export function levelDistance(lastMilli: number, levelMilli: number): number | null {
+  return lastMilli > 0 ? (levelMilli - lastMilli) / lastMilli : null
+}
+
+/** The trailing stop level the trigger compares against: highest × (1 − pct), floored to the tick. */
+export function trailingLevelMilli(code: string, highestMilli: number | null, trailingStopBp: number | null): number | null {
+  if (highestMilli == null || trailingStopBp == null || !(highestMilli > 0)) return null
+  const raw = Math.floor((highestMilli * (10_000 - trailingStopBp)) / 10_000)
+  return roundMilliToTick(raw, tickMilliOf(code), 'down')
+}
+
+/** [start, end) of the Asia/Shanghai calendar day of `at`. */
+export function shanghaiDayRange(at: Date): { day: string; from: Date; to: Date } {
+  const day = shanghaiDate(at)
+  return { day, from: shanghaiTime(day, '00:00'), to: shanghaiTime(addDays(day, 1), '00:00') }
+}
+
+/**
+ * The worker re-checks the bridge at least every 30 s while it runs. A row older than this is not
+ * evidence of anything any more: an "up" nobody confirmed lately is shown as unconfirmed, never as
+ * connected (a "down" stays down — the last thing known is a failure).
+ */
+export const BRIDGE_UNCONFIRMED_AFTER_SEC = 90
+
+export function bridgeStatus(stored: string, checkedAt: Date, wallNow: Date): 'up' | 'down' | 'unconfirmed' {
+  if (stored !== 'up') return 'down'
+  return wallNow.getTime() - checkedAt.getTime() > BRIDGE_UNCONFIRMED_AFTER_SEC * 1000 ? 'unconfirmed' : 'up'
+}
+
+export interface DashboardOptions {
+  clock: MarketClockReading
+  defaults: RuntimeDefaults
+  staleAfterSec: number
+  wallNow?: Date
+}
+
+function rowOf(s: LiveStockRow, snap: Awaited<ReturnType<typeof getSnapshots>>[number] | undefined, trig: { kind: string; outcome: string; quoteTime: Date } | undefined, ctx: { now: Date | null; phase: MarketPhase | 'unknown'; maxAgeSec: number }) {
+  const trail = s.state === 'HOLDING' || s.state === 'EXIT_PENDING' ? trailingLevelMilli(s.code, s.highestSinceEntryMilli, s.trailingStopBp) : null
+  const last = snap && snap.lastMilli > 0 ? snap.lastMilli : null
+  const fresh = quoteFreshness(snap?.quoteTime ?? null, ctx.now, ctx.phase, ctx.maxAgeSec)
+  return {
+    id: s.id,
+    code: s.code,
+    name: s.name,
+    state: s.state,
+    enabled: s.enabled,
+    autoTrade: s.quantConfig?.autoTrade ?? false,
+    entryLow: fromMilli(s.entryLowMilli),
+    entryHigh: fromMilli(s.entryHighMilli),
+    takeProfit: fromMilli(s.takeProfitMilli),
+    stopLoss: fromMilli(s.stopLossMilli),
+    trailingStopPct: s.trailingStopBp == null ? null : s.trailingStopBp / 10_000,
+    trailingLevel: trail == null ? null : fromMilli(trail),
+    positionQty: s.positionQty,
+    quote: snap
+      ? {
+          last: last == null ? null : fromMilli(last),
+          prevClose: snap.prevCloseMilli > 0 ? fromMilli(snap.prevCloseMilli) : null,
+          changePct: last != null && snap.prevCloseMilli > 0 ? (last - snap.prevCloseMilli) / snap.prevCloseMilli : null,
+          time: snap.quoteTime.toISOString(),
+          source: snap.source,
+          suspended: snap.suspended,
+        }
+      : null,
+    freshness: fresh.state,
+    quoteAgeSec: fresh.ageSec,
+    zone: last == null ? null : zoneDistance(last, s.entryLowMilli, s.entryHighMilli),
+    takeProfitPct: last == null ? null : levelDistance(last, s.takeProfitMilli),
+    stopLossPct: last == null ? null : levelDistance(last, s.stopLossMilli),
+    lastSignal: trig
+      ? { kind: trig.kind, outcome: trig.outcome, at: trig.quoteTime.toISOString() }
+      : s.lastSignalKind && s.lastSignalAt
+        ? { kind: s.lastSignalKind as string, outcome: null, at: s.lastSignalAt.toISOString() }
+        : null,
+  }
+}
+
+export type DashboardRow = ReturnType<typeof rowOf>
+
+export async function buildDashboard(userId: number, o: DashboardOptions) {
+  const wallNow = o.wallNow ?? new Date()
+  const now = o.clock.now
+  const phase = phaseAt(now)
+  const [settings, stocks, beat, bridge] = await Promise.all([loadRuntimeSettings(o.defaults), listLiveStocks(userId), latestBeat(), getHealthRow('bridge')])
+  const today = now ? shanghaiDayRange(now) : null
+  const [snaps, triggers, ordersToday] = await Promise.all([
+    getSnapshots([...new Set(stocks.map((s) => s.code))]),
+    lastTriggers(stocks.map((s) => s.id)),
+    today ? countOrdersBetween(userId, today.from, today.to) : Promise.resolve(null),
+  ])
+  const snapBy = new Map(snaps.map((q) => [q.code, q]))
+  const maxAgeSec = settings.risk.maxQuoteAgeSec
+  const rows = stocks.map((s) => rowOf(s, snapBy.get(s.code), triggers.get(s.id), { now, phase: phase.phase, maxAgeSec }))
+
+  const lastBeatAt = beat ? (beat.cycleEndedAt ?? beat.cycleStartedAt) : null
+  const wStatus: WorkerStatus = workerStatus(lastBeatAt, wallNow, o.staleAfterSec)
+  return {
+    generatedAt: wallNow.toISOString(),
+    clock: { mode: o.clock.mode, now: now?.toISOString() ?? null, estimated: o.clock.estimated, error: o.clock.error },
+    market: { phase: phase.phase, next: phase.next ? { phase: phase.next.phase, at: phase.next.at.toISOString() } : null, error: phase.error, day: now ? shanghaiDate(now) : null },
+    worker: {
+      status: wStatus,
+      lastBeatAt: lastBeatAt?.toISOString() ?? null,
+      ageSec: lastBeatAt ? Math.max(0, Math.round((wallNow.getTime() - lastBeatAt.getTime()) / 1000)) : null,
+      staleAfterSec: o.staleAfterSec,
+      phase: beat?.marketPhase ?? null,
+      clockMode: beat?.clockMode ?? null,
+      errors: beat?.errors ?? 0,
+      errorText: beat?.errorText ?? null,
+    },
+    bridge: bridge
+      ? {
+          status: bridgeStatus(bridge.status, bridge.updatedAt, wallNow),
+          checkedAt: bridge.updatedAt.toISOString(),
+          checkedAgeSec: Math.max(0, Math.round((wallNow.getTime() - bridge.updatedAt.getTime()) / 1000)),
+          lastOkAt: bridge.lastOkAt?.toISOString() ?? null,
+          lastErrorAt: bridge.lastErrorAt?.toISOString() ?? null,
+          lastError: bridge.lastError,
+        }
+      : { status: 'unknown' as const, checkedAt: null, checkedAgeSec: null, lastOkAt: null, lastErrorAt: null, lastError: null },
+    killSwitch: { on: settings.killSwitch.on === true, at: settings.killSwitch.at ?? null, by: settings.killSwitch.by ?? null, reason: settings.killSwitch.reason ?? null },
+    ordersToday,
+    maxQuoteAgeSec: maxAgeSec,
+    rows,
+  }
+}
+
+export type Dashboard = Awaited<ReturnType<typeof buildDashboard>>

@@ -1,0 +1,59 @@
+/**
+ * Every kind of notification DingPan emits, with its default severity. Titles and bodies live in
+ * lib/i18n/messages/{zh,en}/events.json under the same names.
+ */
+export const EVENT_TYPES = {
+  TRIGGER_ENTRY: 'INFO',
+  TRIGGER_TAKE_PROFIT: 'WARNING',
+  TRIGGER_STOP_LOSS: 'CRITICAL',
+  TRIGGER_TRAILING_STOP: 'WARNING',
+  TRIGGER_RENOTIFY: 'INFO',
+  T1_DEFERRED: 'WARNING',
+  RISK_REJECTED: 'WARNING',
+  KILL_SWITCH_BLOCKED: 'WARNING',
+  NOT_SIZED: 'WARNING',
+  ORDER_SUBMITTED: 'INFO',
+  ORDER_FILLED: 'INFO',
+  ORDER_PARTIALLY_FILLED: 'INFO',
+  ORDER_REJECTED: 'CRITICAL',
+  ORDER_CANCELLED: 'WARNING',
+  ORDER_UNFILLED_TIMEOUT: 'WARNING',
+  ORDER_UNKNOWN: 'CRITICAL',
+  ORDER_FAILED: 'CRITICAL',
+  ORDER_RECONCILED: 'WARNING',
+  ORDER_REPRICED: 'INFO',
+  EXITS_HALTED: 'CRITICAL',
+  BRIDGE_DOWN: 'CRITICAL',
+  BRIDGE_UP: 'INFO',
+  QUOTES_STALE: 'WARNING',
+  QUOTES_DOWN: 'CRITICAL',
+  WORKER_STALLED: 'CRITICAL',
+  CALENDAR_MISSING: 'CRITICAL',
+  DAILY_SUMMARY: 'INFO',
+  TEST: 'INFO',
+} as const
+
+export type EventType = keyof typeof EVENT_TYPES
+export type EventSeverity = (typeof EVENT_TYPES)[EventType]
+
+export function isEventType(v: string): v is EventType {
+  return Object.prototype.hasOwnProperty.call(EVENT_TYPES, v)
+}
+
+/**
+ * Channel routing: a channel's `events` is a list of event types, `"*"` for all, or
+ * `"severity:WARNING"` meaning that severity and above.
+ */
+const RANK = { INFO: 0, WARNING: 1, CRITICAL: 2 } as const
+
+export function channelWants(events: unknown, type: string, severity: keyof typeof RANK): boolean {
+  if (!Array.isArray(events)) return false
+  for (const e of events) {
+    if (e === '*' || e === type) return true
+    if (typeof e === 'string' && e.startsWith('severity:')) {
+      const min = e.slice('severity:'.length) as keyof typeof RANK
+      if (min in RANK && RANK[severity] >= RANK[min]) return true
+    }
+  }
+  return false
+}

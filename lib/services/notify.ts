@@ -1,0 +1,89 @@
+/**
+ * Creating a notification: rendered in the recipient's language, idempotent by `dedupeKey`, and
+ * fanned out into one pending NotificationDelivery per enabled channel that wants the event, all in
+ * the caller's transaction (so a trigger, its order intent and its notifications commit together).
+ * Sending happens later, in the outbox loop.
+ */
+import { asLocale, type Locale } from '@/lib/i18n/config'
+import { translator } from '@/lib/i18n/translator'
+import type { Tx } from '@/lib/db/tx'
+import { toJson } from '@/lib/db/audit'
+import { channelWants, EVENT_TYPES, type EventSeverity, type EventType } from './events'
+
+export type NotifyParams = Record<string, string | number | null | undefined>
+
+export interface NotifyInput {
+  userId: number
+  type: EventType
+  params?: NotifyParams
+  severity?: EventSeverity
+  stockId?: number | null
+  orderId?: number | null
+  triggerEventId?: number | null
+  /** Same key, same notification: a re-run of the same step never notifies twice. */
+  dedupeKey?: string
+  locale?: Locale
+}
+
+function clean(params: NotifyParams): Record<string, string | number> {
+  const out: Record<string, string | number> = {}
+  for (const [k, v] of Object.entries(params)) out[k] = v == null ? '—' : v
+  return out
+}
+
+export function renderEvent(type: EventType, params: NotifyParams, locale: Locale): { title: string; body: string } {
+  const t = translator(locale)
+  const p = clean(params)
+  return {
+    title: t(`events.${type}.title` as never, p as never),
+    body: t(`events.${type}.body` as never, p as never),
+  }
+}
+
+export async function notify(tx: Tx, input: NotifyInput) {
+  if (input.dedupeKey) {
+    const existing = await tx.notification.findUnique({ where: { dedupeKey: input.dedupeKey } })
+    if (existing) return null
+  }
+  const locale = input.locale ?? asLocale((await tx.user.findUnique({ where: { id: input.userId }, select: { locale: true } }))?.locale)
+  const severity = input.severity ?? EVENT_TYPES[input.type]
+  const params = input.params ?? {}
+  const { title, body } = renderEvent(input.type, params, locale)
+  const notification = await tx.notification.create({
+    data: {
+      userId: input.userId,
+      type: input.type,
+      severity,
+      title,
+      body,
+      params: toJson(params) as object,
+      stockId: input.stockId ?? null,
+      orderId: input.orderId ?? null,
+      triggerEventId: input.triggerEventId ?? null,
+      dedupeKey: input.dedupeKey ?? null,
+    },
+  })
+  const channels = await tx.notificationChannel.findMany({ where: { userId: input.userId, enabled: true }, select: { id: true, events: true } })
+  const wanted = channels.filter((c) => channelWants(c.events, input.type, severity))
+  for (const c of wanted) {
+    await tx.notificationDelivery.create({ data: { notificationId: notification.id, channelId: c.id } })
+  }
+  return notification
+}
+
+/** System events (bridge down, stale quotes…) go to every user: each has monitors at stake. */
+export async function notifyAllUsers(tx: Tx, input: Omit<NotifyInput, 'userId' | 'locale'>) {
+  const users = await tx.user.findMany({ select: { id: true, locale: true } })
+  const out = []
+  for (const u of users) {
+    out.push(
+      await notify(tx, {
+        ...input,
+        userId: u.id,
+        locale: asLocale(u.locale),
+        dedupeKey: input.dedupeKey ? `${input.dedupeKey}:u${u.id}` : undefined,
+      }),
+    )
+  }
+  return out
+}

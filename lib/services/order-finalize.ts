@@ -1,0 +1,184 @@
+/**
+ * What happens when an order reaches a final state (filled, cancelled, rejected, failed): the
+ * trigger's outcome, the monitor's next state (lib/market's applyOrderOutcome, over every attempt of
+ * the trigger), a bounded re-price for unfilled timeouts, and the notification — in the caller's
+ * transaction. Only ever called once the bridge has told us the final state (never on a timeout).
+ */
+import {
+  applyOrderOutcome,
+  floorBuyQuantity,
+  fromMilli,
+  priceOrder,
+  toMilli,
+  validateQuantity,
+  type Quote,
+  isStName,
+} from '@/lib/market'
+import type { Tx } from '@/lib/db/tx'
+import { createOrderIntent, type OrderWithContext } from '@/lib/db/orders'
+import { setTriggerOutcome } from '@/lib/db/triggers'
+import { loadMonitor, writeMachineState } from '@/lib/db/monitors'
+import { asLocale } from '@/lib/i18n/config'
+import { translator } from '@/lib/i18n/translator'
+import { formatPrice } from '@/lib/format'
+import { notify } from './notify'
+import { toMonitorInput, type TriggerEnv } from './monitor-input'
+import { newClientOrderId, pricingFor } from './signals'
+import type { EventType } from './events'
+
+export type FinalOutcome = 'filled' | 'partially_cancelled' | 'cancelled' | 'rejected' | 'failed'
+
+export interface FinalizeInput {
+  order: OrderWithContext
+  outcome: FinalOutcome
+  /** For cancels: who asked (timeout → may re-price or auto re-arm). */
+  cancelledBy?: 'timeout' | 'user' | 'system'
+  reason?: string | null
+  now: Date
+  quote?: Quote
+  /** Shares of the stock still held per the broker, after this order (exits). */
+  remainingVolume?: number | null
+  triggerEnv: TriggerEnv
+}
+
+export function orderParams(order: OrderWithContext, locale: 'zh' | 'en') {
+  const t = translator(locale)
+  return {
+    code: order.code,
+    name: order.stock.name,
+    side: t(`events.sides.${order.side === 'BUY' ? 'buy' : 'sell'}` as never),
+    quantity: order.quantity,
+    filled: order.filledQuantity,
+    avgPrice: formatPrice(order.code, order.avgFillPriceMilli == null ? null : fromMilli(order.avgFillPriceMilli)),
+    orderId: order.bridgeOrderId ?? '—',
+    clientOrderId: order.clientOrderId,
+  }
+}
+
+const FINAL_EVENT: Record<FinalOutcome, EventType> = {
+  filled: 'ORDER_FILLED',
+  partially_cancelled: 'ORDER_CANCELLED',
+  cancelled: 'ORDER_CANCELLED',
+  rejected: 'ORDER_REJECTED',
+  failed: 'ORDER_FAILED',
+}
+
+/**
+ * A bounded re-price after an unfilled timeout: a new attempt (new clientOrderId) under the same
+ * trigger for what is left, at a fresh price — only when the old order is confirmed cancelled.
+ * Returns true when a new intent was created (the monitor then stays *_PENDING).
+ */
+async function reprice(tx: Tx, f: FinalizeInput): Promise<boolean> {
+  const { order, quote } = f
+  const q = order.stock.quantConfig
+  if (f.cancelledBy !== 'timeout' || !quote || !q) return false
+  if (order.attempt > q.maxReprices) return false
+  if (order.stock.archivedAt || !order.stock.enabled) return false
+  const left = order.quantity - order.filledQuantity
+  if (left <= 0) return false
+  const side = order.side === 'BUY' ? 'buy' : 'sell'
+  const kind = order.triggerEvent.kind
+  const st = isStName(order.stock.name)
+  const priced = priceOrder({ code: order.code, side, quote, now: f.now, mode: pricingFor(order.stock, kind).mode, offsetTicks: pricingFor(order.stock, kind).offsetTicks, triggerPrice: quote.last, st })
+  if (!priced.ok) return false
+  let quantity = left
+  if (side === 'buy') {
+    // Chase an entry only while the price is still inside the zone and above the stop.
+    if (priced.price > fromMilli(order.stock.entryHighMilli) || quote.last <= fromMilli(order.stock.stopLossMilli)) return false
+    quantity = floorBuyQuantity(order.code, left, priced.priceType === 'limit')
+    if (quantity <= 0) return false
+  }
+  if (!validateQuantity(order.code, side, quantity, { sellable: side === 'sell' ? left : undefined, limitOrder: priced.priceType === 'limit' }).ok) return false
+  const next = await createOrderIntent(tx, {
+    clientOrderId: newClientOrderId(),
+    triggerEventId: order.triggerEventId,
+    attempt: order.attempt + 1,
+    stockId: order.stockId,
+    userId: order.userId,
+    code: order.code,
+    side: order.side,
+    quantity,
+    priceType: priced.priceType === 'limit' ? 'LIMIT' : 'MARKET',
+    xtPriceType: priced.xtPriceType,
+    limitPriceMilli: priced.priceMilli,
+    estFeesMilli: order.estFeesMilli,
+  })
+  const locale = asLocale(order.stock.user.locale)
+  await notify(tx, {
+    userId: order.userId,
+    locale,
+    type: 'ORDER_REPRICED',
+    params: { ...orderParams(order, locale), quantity, price: formatPrice(order.code, priced.price), attempt: next.attempt },
+    stockId: order.stockId,
+    orderId: next.id,
+    triggerEventId: order.triggerEventId,
+    dedupeKey: `order:${next.id}:repriced`,
+  })
+  return true
+}
+
+export async function finalizeOrder(tx: Tx, f: FinalizeInput): Promise<{ repriced: boolean }> {
+  const { order } = f
+  const locale = asLocale(order.stock.user.locale)
+  const t = translator(locale)
+  const status = order.xtStatus == null ? '—' : String(order.xtStatus)
+  await notify(tx, {
+    userId: order.userId,
+    locale,
+    type: FINAL_EVENT[f.outcome],
+    params: {
+      ...orderParams(order, locale),
+      status,
+      message: order.statusMsg ?? f.reason ?? '—',
+      reason: f.reason ?? (f.cancelledBy ? t(`events.cancelledBy.${f.cancelledBy}` as never) : ''),
+    },
+    severity: f.outcome === 'filled' ? 'INFO' : undefined,
+    stockId: order.stockId,
+    orderId: order.id,
+    triggerEventId: order.triggerEventId,
+    dedupeKey: `order:${order.id}:final`,
+  })
+
+  if (f.outcome !== 'filled' && (await reprice(tx, f))) return { repriced: true }
+
+  // The trigger's result and the monitor's next state consider every attempt of the trigger.
+  const attempts = await tx.order.findMany({ where: { triggerEventId: order.triggerEventId }, select: { filledQuantity: true, filledAmountMilli: true } })
+  const filled = attempts.reduce((s, a) => s + a.filledQuantity, 0)
+  const amount = attempts.reduce((s, a) => s + a.filledAmountMilli, 0n)
+  const avgPrice = filled > 0 ? fromMilli(Number(amount / BigInt(filled))) : null
+  await setTriggerOutcome(tx, order.triggerEventId, filled > 0 ? 'FILLED' : f.outcome === 'rejected' || f.outcome === 'failed' ? 'FAILED' : 'CANCELLED', f.reason ?? order.statusMsg ?? null)
+
+  const row = await loadMonitor(tx, order.stockId)
+  if (!row) return { repriced: false }
+  const input = toMonitorInput(row, null, f.triggerEnv)
+  const outcome = filled > 0 && f.outcome !== 'filled' ? (filled >= order.quantity ? 'filled' : 'partially_cancelled') : f.outcome
+  const next = applyOrderOutcome(input, {
+    side: order.side === 'BUY' ? 'buy' : 'sell',
+    kind: order.triggerEvent.kind,
+    filledQuantity: filled,
+    avgPrice,
+    outcome,
+    remainingVolume: order.side === 'SELL' ? (f.remainingVolume ?? row.positionQty) : null,
+    cancelledBy: f.cancelledBy,
+    now: f.now,
+  })
+  await writeMachineState(tx, row.id, {
+    state: next.state,
+    episode: next.episode,
+    highestSinceEntryMilli: next.highestSinceEntry == null ? null : toMilli(next.highestSinceEntry),
+    triggerMemo: next.memo,
+    stateChanged: next.state !== row.state,
+  })
+  const halted = (next.memo as { autoExitHaltedDay?: string | null }).autoExitHaltedDay
+  if (order.side === 'SELL' && halted && halted !== (row.triggerMemo as { autoExitHaltedDay?: string | null } | null)?.autoExitHaltedDay) {
+    await notify(tx, {
+      userId: order.userId,
+      locale,
+      type: 'EXITS_HALTED',
+      params: { code: order.code, name: order.stock.name, reason: order.statusMsg ?? f.reason ?? '—' },
+      stockId: order.stockId,
+      dedupeKey: `s${order.stockId}:exits-halted:${halted}`,
+    })
+  }
+  return { repriced: false }
+}

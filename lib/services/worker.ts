@@ -1,0 +1,549 @@
+/**
+ * The monitor worker's logic, one `tick()` at a time (workers/monitor.ts only schedules ticks):
+ *   lease → market clock → phase → daily jobs → cycle (trading phases) or idle beat.
+ * A cycle: load monitors (reloaded when the web app changed them) → quotes → snapshots →
+ * evaluate → persist signals (one transaction each) → send intents → track orders → heartbeat.
+ */
+import {
+  evaluate,
+  marketPhase,
+  MarketRuleError,
+  nextPhaseChange,
+  normalizeMemo,
+  isTradingDay,
+  setEnabled,
+  shanghaiDate,
+  shanghaiSecondOfDay,
+  toMilli,
+  type MarketPhase,
+  type Quote,
+} from '@/lib/market'
+import type { Logger } from 'pino'
+import type { QuoteService } from '@/lib/quotes'
+import { acquireLease, releaseLease, type LeaseState } from '@/lib/db/lease'
+import { loadLiveMonitors, loadMonitorsByIds, monitorsStamp, writeQuietStates, type MachineState, type MonitorRow } from '@/lib/db/monitors'
+import { saveQuotes, pruneBars, type Bar } from '@/lib/db/quotes'
+import { pruneHeartbeats, setServiceHealth, writeHeartbeat } from '@/lib/db/worker-status'
+import { getDb } from '@/lib/db/client'
+import { writeTx } from '@/lib/db/tx'
+import type { BrokerPort } from './broker-port'
+import type { MarketClock } from './clock'
+import { loadRuntimeSettings, type RuntimeDefaults, type RuntimeSettings } from './runtime-settings'
+import { managedPosition, toMonitorInput, type TriggerEnv } from './monitor-input'
+import { persistEvaluation, StaleMonitorError, type MarketView } from './signals'
+import { sendPendingOrders } from './order-send'
+import { trackOpenOrders } from './order-track'
+import { marketViewFromSnapshot, readAccount, refreshAccount, saveAccountView } from './account-sync'
+import { notifyAllUsers } from './notify'
+import { dailySummary } from './daily-summary'
+import { crashPoint } from './crash-points'
+
+export const LEASE_NAME = 'monitor'
+
+export interface WorkerOptions {
+  workerId: string
+  clock: MarketClock
+  broker: BrokerPort & { onQuotes?: (quotes: Quote[], now: Date) => Promise<void> }
+  quotes: QuoteService
+  log: Logger
+  defaults: RuntimeDefaults
+  auctions: boolean
+  bridgeTimeoutMs: number
+  /** Seconds without a heartbeat after which the lease lapses; default 2 intervals (min 6 s). */
+  leaseTtlMs?: number
+  /** Grace period before an order missing at the bridge is declared absent (tests shorten it). */
+  absentAfterMs?: number
+}
+
+export interface TickResult {
+  kind: 'cycle' | 'idle' | 'standby' | 'error'
+  /** Wall milliseconds until the next tick should start. */
+  nextDelayMs: number
+  phase?: MarketPhase
+  marketTime?: Date
+  stats?: CycleStats
+}
+
+export interface CycleStats {
+  monitors: number
+  quotes: number
+  stale: number
+  signals: number
+  intents: number
+  sent: number
+  unknown: number
+  fills: number
+  errors: string[]
+  durationMs: number
+  /** Milliseconds spent in each step of the cycle (for the benchmark and the logs). */
+  timings: Record<string, number>
+}
+
+const TRADING_PHASES: MarketPhase[] = ['opening_auction', 'continuous', 'closing_auction']
+const IDLE_BEAT_MS = 10_000
+const BRIDGE_PROBE_MS = 30_000
+const STALE_NOTICE_EVERY_MS = 10 * 60_000
+const PRE_OPEN_SEC = 9 * 3600 + 10 * 60
+const POST_CLOSE_SEC = 15 * 3600 + 5 * 60
+
+/**
+ * What of a memo is worth writing: everything but the last quote time (kept in memory), and the
+ * streak day when no streak is running (it only resets counters at the first quote of a day).
+ */
+function memoWithoutQuoteTime(memo: unknown): string {
+  const { lastQuoteMs: _ignored, streakDay, streak, ...rest } = normalizeMemo(memo) as unknown as Record<string, unknown>
+  const running = streak && typeof streak === 'object' && Object.keys(streak).length > 0
+  return JSON.stringify(running ? { ...rest, streak, streakDay } : rest)
+}
+
+export class MonitorWorker {
+  private lease: LeaseState | null = null
+  private monitors: MonitorRow[] = []
+  private stamp = ''
+  private dirty = true
+  /** Monitors moved in the database by this worker's own steps: reloaded one by one. */
+  private dirtyIds = new Set<number>()
+  private bars = new Map<string, Bar>()
+  private lastQuoteTime = new Map<string, number>()
+  private bridgeUp: boolean | null = null
+  private lastBridgeProbe = 0
+  private lastStaleNotice = 0
+  private quotesDown = false
+  private preOpenDay: string | null = null
+  private postCloseDay: string | null = null
+  private lastIdleBeat = 0
+  private lastConnectAttempt = 0
+  private calendarMissingYear: number | null = null
+  private stopping = false
+
+  constructor(private readonly o: WorkerOptions) {}
+
+  get holdsLease(): boolean {
+    return !!this.lease?.held
+  }
+
+  private leaseTtlMs(settings?: RuntimeSettings): number {
+    const interval = (settings?.intervalSeconds ?? this.o.defaults.intervalSeconds) * 1000
+    return this.o.leaseTtlMs ?? Math.max(6_000, 2 * interval)
+  }
+
+  private triggerEnv(settings: RuntimeSettings): TriggerEnv {
+    return { maxQuoteAgeSec: settings.risk.maxQuoteAgeSec, auctions: this.o.auctions }
+  }
+
+  private leaseIdentity() {
+    return { leaseName: LEASE_NAME, holderId: this.o.workerId, fencingToken: this.lease!.fencingToken }
+  }
+
+  /** Renews the lease between ticks too, so a long cycle does not let it lapse. */
+  async renewLease(): Promise<boolean> {
+    const state = await acquireLease(LEASE_NAME, this.o.workerId, this.leaseTtlMs())
+    if (this.lease?.held && !state.held) this.o.log.warn({ holder: state.holderId }, 'lease lost to another worker')
+    if (state.held && (!this.lease?.held || state.tookOver)) {
+      this.o.log.info({ fencingToken: state.fencingToken, tookOver: state.tookOver }, 'holding the worker lease: this worker is active')
+      this.dirty = true
+    }
+    this.lease = state
+    return state.held
+  }
+
+  async release(): Promise<void> {
+    this.stopping = true
+    if (this.lease?.held) await releaseLease(LEASE_NAME, this.o.workerId)
+  }
+
+  async tick(): Promise<TickResult> {
+    const started = Date.now()
+    let settings: RuntimeSettings
+    try {
+      settings = await loadRuntimeSettings(this.o.defaults)
+      if (!(await this.renewLease())) return { kind: 'standby', nextDelayMs: Math.min(2_000, this.leaseTtlMs(settings) / 3) }
+    } catch (e) {
+      this.o.log.error({ err: e }, 'database unavailable')
+      return { kind: 'error', nextDelayMs: 5_000 }
+    }
+
+    let now: Date
+    try {
+      await this.o.clock.sync()
+      now = this.o.clock.now()
+    } catch (e) {
+      this.o.log.error({ err: (e as Error).message }, 'market clock unavailable')
+      // Without a clock nothing trades, but the bridge's health must stay truthful (in demo mode the
+      // clock and the bridge are the same paper exchange: both are gone).
+      if (Date.now() - this.lastBridgeProbe > BRIDGE_PROBE_MS / 3) await this.probeBridge().catch(() => undefined)
+      await this.beat(new Date(started), 'unknown', new Date(), { errors: [`clock: ${(e as Error).message}`] })
+      return { kind: 'error', nextDelayMs: 2_000 }
+    }
+
+    let phase: MarketPhase
+    try {
+      phase = marketPhase(now)
+      isTradingDay(shanghaiDate(now))
+    } catch (e) {
+      if (e instanceof MarketRuleError) await this.calendarMissing(now)
+      await this.beat(new Date(started), 'closed', now, { errors: [(e as Error).message] })
+      return { kind: 'error', nextDelayMs: 60_000 }
+    }
+
+    await this.dailyJobs(now, settings).catch((e) => this.o.log.error({ err: e }, 'daily job failed'))
+    await this.ensureConnected()
+
+    if (TRADING_PHASES.includes(phase)) {
+      const stats = await this.cycle(now, phase, settings)
+      const interval = settings.intervalSeconds * 1000
+      return { kind: 'cycle', phase, marketTime: now, stats, nextDelayMs: Math.max(0, interval - (Date.now() - started)) }
+    }
+    return this.idle(now, phase, settings, started)
+  }
+
+  private async idle(now: Date, phase: MarketPhase, settings: RuntimeSettings, started: number): Promise<TickResult> {
+    const errors: string[] = []
+    // Orders may still be working (lunch break) or need reconciling: keep tracking, cheaply.
+    const tracked = await trackOpenOrders(this.sendDeps(settings), now, new Map()).catch((e) => ({ bridgeOk: false, error: (e as Error).message }))
+    if (!tracked.bridgeOk) errors.push(`bridge: ${tracked.error}`)
+    if (Date.now() - this.lastBridgeProbe > BRIDGE_PROBE_MS) await this.probeBridge()
+    const next = nextPhaseChange(now)
+    if (Date.now() - this.lastIdleBeat >= IDLE_BEAT_MS) {
+      this.lastIdleBeat = Date.now()
+      this.o.log.info({ phase, marketTime: now.toISOString(), nextPhase: next.phase, nextAt: next.at.toISOString(), clock: this.o.clock.mode }, 'market not trading; sleeping until the next phase')
+      await this.beat(new Date(started), phase, now, { errors })
+    }
+    const untilNext = this.o.clock.wallMsUntil(next.at)
+    return { kind: 'idle', phase, marketTime: now, nextDelayMs: Math.max(200, Math.min(IDLE_BEAT_MS / 2, untilNext)) }
+  }
+
+  private sendDeps(settings: RuntimeSettings) {
+    return {
+      ...this.leaseIdentity(),
+      broker: this.o.broker,
+      log: this.o.log,
+      triggerEnv: this.triggerEnv(settings),
+      sendTimeoutMs: this.o.bridgeTimeoutMs,
+      absentAfterMs: this.o.absentAfterMs,
+    }
+  }
+
+  private async loadMonitors(): Promise<void> {
+    const stamp = await monitorsStamp()
+    if (this.dirty || stamp !== this.stamp) {
+      this.monitors = await loadLiveMonitors()
+      this.stamp = stamp
+      this.dirty = false
+      this.dirtyIds.clear()
+      return
+    }
+    if (this.dirtyIds.size === 0) return
+    const fresh = new Map((await loadMonitorsByIds([...this.dirtyIds])).map((m) => [m.id, m]))
+    this.monitors = this.monitors.flatMap((m) => (this.dirtyIds.has(m.id) ? (fresh.has(m.id) ? [fresh.get(m.id)!] : []) : [m]))
+    this.dirtyIds.clear()
+  }
+
+  async cycle(now: Date, phase: MarketPhase, settings: RuntimeSettings): Promise<CycleStats> {
+    const t0 = Date.now()
+    const stats: CycleStats = { monitors: 0, quotes: 0, stale: 0, signals: 0, intents: 0, sent: 0, unknown: 0, fills: 0, errors: [], durationMs: 0, timings: {} }
+    let mark = Date.now()
+    const lap = (name: string) => {
+      const t = Date.now()
+      stats.timings[name] = (stats.timings[name] ?? 0) + t - mark
+      mark = t
+    }
+    try {
+      await this.loadMonitors()
+      lap('load')
+      stats.monitors = this.monitors.length
+      const env = this.triggerEnv(settings)
+
+      // Enable/disable changes move monitors in and out of PAUSED without needing a quote.
+      const quiet: Parameters<typeof writeQuietStates>[0] = []
+      for (const m of this.monitors) {
+        const paused = m.state === 'PAUSED'
+        if (m.enabled === !paused) continue
+        const r = setEnabled(toMonitorInput(m, null, env), m.enabled)
+        quiet.push({ id: m.id, expect: { version: m.version, state: m.state, episode: m.episode }, next: this.machine(r.state, r.highestSinceEntry, r.memo, m) })
+      }
+
+      const active = this.monitors.filter((m) => m.enabled)
+      const codes = [...new Set(active.map((m) => m.code))]
+      const quotes = new Map<string, Quote>()
+      // The account is read from the broker alongside the quotes (another server), so an order
+      // signal never waits for it; only when some monitor may trade.
+      const accountRead = active.some((m) => m.quantConfig?.autoTrade) ? this.freshMarketView() : Promise.resolve(null)
+      if (codes.length) {
+        const res = await this.o.quotes.getQuotes(codes, now)
+        for (const [code, q] of res.quotes) quotes.set(code, q)
+        stats.quotes = res.quotes.size
+        const staleCodes = [...res.quotes.values()].filter((q) => q.ageMs > settings.risk.maxQuoteAgeSec * 1000).map((q) => q.code)
+        stats.stale = staleCodes.length
+        await this.quoteHealth(codes.length, res.quotes.size, res.problems.size, stats.stale, phase, settings, staleCodes)
+      }
+      lap('quotes')
+      await this.o.broker.onQuotes?.([...quotes.values()], now)
+      const snapshot = await marketViewFromSnapshot()
+      // Evaluation uses the last snapshot (or the fresh read if it is already in); sizing an order
+      // waits for the fresh read.
+      let market: MarketView | null = null
+      let marketSettled = false
+      void accountRead.then((v) => {
+        market = v
+        marketSettled = true
+      })
+      const freshMarket = async () => {
+        if (!marketSettled) {
+          market = await accountRead
+          marketSettled = true
+        }
+        return market
+      }
+
+      // Evaluate. An order signal is persisted and sent at once (stop-losses do not wait for the
+      // rest of the list); notifications and deferrals are persisted after the loop.
+      const later: Array<{ m: MonitorRow; r: ReturnType<typeof evaluate>; q: Quote }> = []
+      const persist = async (m: MonitorRow, r: ReturnType<typeof evaluate>, q: Quote) => {
+        stats.signals += r.signals.length
+        try {
+          const view = r.signals.some((sig) => sig.action === 'order') ? await freshMarket() : market
+          lap('account')
+          const res = await persistEvaluation({ ...this.leaseIdentity(), settings, triggerEnv: env }, m, r, q, now, view ?? snapshot)
+          stats.intents += res.orders
+          if (res.orders) crashPoint('after-commit')
+        } catch (e) {
+          if (!(e instanceof StaleMonitorError)) {
+            stats.errors.push(`signal ${m.code}: ${(e as Error).message}`)
+            this.o.log.error({ err: e, stockId: m.id }, 'persisting a signal failed; it fires again next cycle')
+          }
+        }
+        this.dirtyIds.add(m.id) // state, episode and memo moved in the database
+      }
+      const sendNow = async () => {
+        const r = await sendPendingOrders(this.sendDeps(settings), now, quotes, { killSwitch: settings.killSwitch.on, market: marketSettled ? market : null })
+        sendStats.sent += r.sent
+        sendStats.unknown += r.unknown
+        sendStats.bridgeUnreachable ||= r.bridgeUnreachable
+      }
+      const sendStats = { sent: 0, unknown: 0, bridgeUnreachable: false }
+      for (const m of active) {
+        const q = quotes.get(m.code)
+        if (!q) continue
+        const input = toMonitorInput(m, managedPosition(m, ((marketSettled ? market : null) ?? snapshot).positions.get(m.code)), env)
+        const r = evaluate(input, q, now)
+        if (r.signals.length) {
+          if (r.signals.some((sig) => sig.action === 'order')) {
+            lap('evaluate')
+            await persist(m, r, q)
+            lap('signals')
+            await sendNow()
+            lap('send')
+          } else later.push({ m, r, q })
+          continue
+        }
+        const changed = r.state !== m.state || toMilliOrNull(r.highestSinceEntry) !== m.highestSinceEntryMilli || memoWithoutQuoteTime(r.memo) !== memoWithoutQuoteTime(m.triggerMemo)
+        // Keep the full memo (incl. the last quote time) in memory; write only real changes.
+        m.triggerMemo = r.memo as never
+        if (changed) quiet.push({ id: m.id, expect: { version: m.version, state: m.state, episode: m.episode }, next: this.machine(r.state, r.highestSinceEntry, r.memo, m) })
+      }
+      lap('evaluate')
+      for (const { m, r, q } of later) await persist(m, r, q)
+      lap('signals')
+      // Intents left from earlier cycles (bridge down, lunch break) and anything not yet sent.
+      await sendNow()
+      lap('send')
+      const sent = sendStats
+      const view = await freshMarket()
+      if (view) await this.saveView(view)
+      await this.storeQuotes(quotes, now)
+      lap('store')
+      const stale = await writeQuietStates(quiet)
+      if (stale.length) this.dirty = true
+      for (const u of quiet) {
+        const m = this.monitors.find((x) => x.id === u.id)
+        if (m && !stale.includes(u.id)) Object.assign(m, { state: u.next.state, highestSinceEntryMilli: u.next.highestSinceEntryMilli, triggerMemo: u.next.triggerMemo })
+      }
+      lap('quiet')
+      stats.sent = sent.sent
+      stats.unknown = sent.unknown
+      const tracked = await trackOpenOrders(this.sendDeps(settings), now, quotes)
+      lap('track')
+      stats.fills = tracked.fills
+      if (tracked.terminal || tracked.fills) this.dirty = true
+      const bridgeOk = !sent.bridgeUnreachable && tracked.bridgeOk
+      if (!bridgeOk) stats.errors.push(`bridge: ${tracked.error ?? 'unreachable'}`)
+      if (!bridgeOk || sent.sent || tracked.fills || Date.now() - this.lastBridgeProbe > BRIDGE_PROBE_MS) {
+        if (bridgeOk && (tracked.fills || sent.sent)) await refreshAccount(this.o.broker).catch(() => undefined)
+        await this.setBridge(bridgeOk, tracked.error ?? (sent.bridgeUnreachable ? 'connection refused' : undefined))
+        if (bridgeOk && Date.now() - this.lastBridgeProbe > BRIDGE_PROBE_MS) await this.probeBridge()
+      }
+    } catch (e) {
+      stats.errors.push((e as Error).message)
+      this.o.log.error({ err: e }, 'cycle failed')
+      this.dirty = true
+    }
+    lap('health')
+    stats.durationMs = Date.now() - t0
+    await this.beat(new Date(t0), phase, now, { ...stats })
+    return stats
+  }
+
+  private machine(state: MachineState['state'], highest: number | null, memo: unknown, m: MonitorRow): MachineState {
+    return { state, episode: m.episode, highestSinceEntryMilli: toMilliOrNull(highest), triggerMemo: memo, stateChanged: state !== m.state }
+  }
+
+  private lastViewKey = ''
+
+  /** Stores the account view only when it changed since the last one stored. */
+  private async saveView(view: MarketView): Promise<void> {
+    const key = JSON.stringify([view.account, [...view.positions.values()]])
+    if (key === this.lastViewKey) return
+    try {
+      await saveAccountView(view)
+      this.lastViewKey = key
+    } catch (e) {
+      this.o.log.warn({ err: e }, 'account snapshot not saved')
+    }
+  }
+
+  /** The account read from the broker this cycle (saved after the orders went out), or null when it failed. */
+  private async freshMarketView(): Promise<MarketView | null> {
+    try {
+      return await readAccount(this.o.broker)
+    } catch (e) {
+      await this.setBridge(false, (e as Error).message)
+      return null
+    }
+  }
+
+  private async storeQuotes(quotes: Map<string, Quote>, fetchedAt: Date): Promise<void> {
+    const changed: Quote[] = []
+    const bars: Bar[] = []
+    for (const q of quotes.values()) {
+      if (this.lastQuoteTime.get(q.code) === q.time.getTime()) continue
+      this.lastQuoteTime.set(q.code, q.time.getTime())
+      changed.push(q)
+      if (q.suspended || !(q.last > 0)) continue
+      const minute = new Date(Math.floor(q.time.getTime() / 60_000) * 60_000)
+      const px = toMilli(q.last)
+      const cur = this.bars.get(q.code)
+      const bar: Bar =
+        cur && cur.minute.getTime() === minute.getTime()
+          ? { ...cur, highMilli: Math.max(cur.highMilli, px), lowMilli: Math.min(cur.lowMilli, px), closeMilli: px }
+          : { code: q.code, minute, openMilli: px, highMilli: px, lowMilli: px, closeMilli: px }
+      this.bars.set(q.code, bar)
+      bars.push(bar)
+    }
+    await saveQuotes(changed, bars, fetchedAt)
+  }
+
+  private async quoteHealth(requested: number, delivered: number, problems: number, stale: number, phase: MarketPhase, settings: RuntimeSettings, staleCodes: string[]) {
+    const health = this.o.quotes.health()
+    for (const h of health) {
+      await setServiceHealth(`quotes:${h.id}`, h.state !== 'open', { error: h.lastError?.message, details: { state: h.state, consecutiveFailures: h.consecutiveFailures, lastLatencyMs: h.lastLatencyMs } })
+    }
+    if (requested > 0 && delivered === 0) {
+      if (!this.quotesDown) {
+        this.quotesDown = true
+        const reason = health.map((h) => `${h.id}: ${h.lastError?.message ?? h.state}`).join('; ')
+        await writeTx(getDb(), (tx) => notifyAllUsers(tx, { type: 'QUOTES_DOWN', params: { reason }, dedupeKey: `quotes-down:${Date.now()}` }))
+      }
+      return
+    }
+    this.quotesDown = false
+    if (phase === 'continuous' && stale > 0 && Date.now() - this.lastStaleNotice > STALE_NOTICE_EVERY_MS) {
+      this.lastStaleNotice = Date.now()
+      await writeTx(getDb(), (tx) =>
+        notifyAllUsers(tx, { type: 'QUOTES_STALE', params: { count: stale, seconds: settings.risk.maxQuoteAgeSec, codes: staleCodes.slice(0, 5).join(', ') }, dedupeKey: `quotes-stale:${this.lastStaleNotice}` }),
+      )
+    }
+    void problems
+  }
+
+  /**
+   * The bridge client refuses to send orders until connect() proved the bridge answers; after a
+   * refused connection or a timeout it counts as disconnected. Reconnect, at most every 5 s.
+   */
+  private async ensureConnected(): Promise<void> {
+    if (this.o.broker.isConnected() || Date.now() - this.lastConnectAttempt < 5_000) return
+    this.lastConnectAttempt = Date.now()
+    const res = await this.o.broker.connect().catch((e) => ({ success: false, message: (e as Error).message }))
+    await this.setBridge(res.success, res.success ? undefined : res.message)
+    if (res.success) this.o.log.info({ message: res.message }, 'broker connected')
+  }
+
+  private async probeBridge(): Promise<void> {
+    this.lastBridgeProbe = Date.now()
+    try {
+      await this.o.broker.getAccountInfo()
+      await this.setBridge(true)
+    } catch (e) {
+      await this.setBridge(false, (e as Error).message)
+    }
+  }
+
+  private async setBridge(ok: boolean, error?: string): Promise<void> {
+    const { changed } = await setServiceHealth('bridge', ok, { error })
+    const was = this.bridgeUp
+    this.bridgeUp = ok
+    if (!changed && was !== null) return
+    if (was === null && ok) return // first sight and healthy: nothing to tell
+    const at = Date.now()
+    await writeTx(getDb(), (tx) =>
+      notifyAllUsers(tx, ok ? { type: 'BRIDGE_UP', dedupeKey: `bridge-up:${at}` } : { type: 'BRIDGE_DOWN', params: { reason: error ?? '—' }, dedupeKey: `bridge-down:${at}` }),
+    )
+    this.o.log[ok ? 'info' : 'error']({ error }, ok ? 'bridge is back' : 'bridge down')
+  }
+
+  private async dailyJobs(now: Date, _settings: RuntimeSettings): Promise<void> {
+    const day = shanghaiDate(now)
+    if (!isTradingDay(day)) return
+    const sec = shanghaiSecondOfDay(now)
+    if (sec >= PRE_OPEN_SEC && sec < POST_CLOSE_SEC && this.preOpenDay !== day) {
+      this.preOpenDay = day
+      const res = await this.o.broker.connect().catch((e) => ({ success: false, message: (e as Error).message }))
+      this.o.log.info({ day, connected: res.success, message: res.message }, 'pre-open: broker connect, account and positions refresh')
+      if (res.success) {
+        await refreshAccount(this.o.broker).catch((e) => this.o.log.warn({ err: e }, 'pre-open refresh failed'))
+        await this.setBridge(true)
+      } else await this.setBridge(false, res.message)
+      this.dirty = true
+      await pruneHeartbeats(new Date(Date.now() - 3 * 86_400_000))
+      await pruneBars(new Date(now.getTime() - 10 * 86_400_000))
+    }
+    if (sec >= POST_CLOSE_SEC && this.postCloseDay !== day) {
+      this.postCloseDay = day
+      await trackOpenOrders(this.sendDeps(_settings), now, new Map()).catch(() => undefined)
+      await refreshAccount(this.o.broker).catch(() => undefined)
+      await dailySummary(day)
+      this.o.log.info({ day }, 'post-close: orders reconciled, daily summary written')
+    }
+  }
+
+  private async calendarMissing(now: Date): Promise<void> {
+    const year = Number(shanghaiDate(now).slice(0, 4))
+    if (this.calendarMissingYear === year) return
+    this.calendarMissingYear = year
+    this.o.log.error({ year }, 'no exchange calendar for this year: not trading')
+    await writeTx(getDb(), (tx) => notifyAllUsers(tx, { type: 'CALENDAR_MISSING', params: { year }, dedupeKey: `calendar-missing:${year}` }))
+  }
+
+  private async beat(started: Date, phase: string, marketTime: Date, s: Partial<CycleStats>): Promise<void> {
+    if (this.stopping) return
+    await writeHeartbeat({
+      workerId: this.o.workerId,
+      cycleStartedAt: started,
+      cycleEndedAt: new Date(),
+      durationMs: Date.now() - started.getTime(),
+      marketPhase: phase,
+      clockMode: this.o.clock.mode,
+      marketTime,
+      monitors: s.monitors ?? 0,
+      quotesFetched: s.quotes ?? 0,
+      signals: s.signals ?? 0,
+      ordersSent: s.sent ?? 0,
+      errors: s.errors?.length ?? 0,
+      errorText: s.errors?.length ? s.errors.join(' | ').slice(0, 1000) : null,
+    }).catch((e) => this.o.log.error({ err: e }, 'heartbeat write failed'))
+  }
+}
+
+function toMilliOrNull(v: number | null): number | null {
+  return v == null ? null : toMilli(v)
+}

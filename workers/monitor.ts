@@ -1,0 +1,154 @@
+/**
+ * The monitor worker process (`npm run worker`): scheduling and orchestration only. The logic lives
+ * in lib/services/worker.ts. node-schedule runs one tick at a time: the next tick is scheduled when
+ * the current one ends, so cycles never overlap and a slow cycle delays the next one.
+ */
+import os from 'node:os'
+import { randomBytes } from 'node:crypto'
+import schedule from 'node-schedule'
+import { loadDotEnv } from '@/lib/load-env'
+import { parseEnv, EnvError, type Env } from '@/lib/env'
+import { createLogger } from '@/lib/log'
+import { createBroker } from '@/lib/broker'
+import { createQuoteService } from '@/lib/quotes'
+import { getDb } from '@/lib/db/client'
+import { MonitorWorker } from '@/lib/services/worker'
+import { SimClock, WallClock } from '@/lib/services/clock'
+import { brokerConfigKey, resolveBrokerConfig } from '@/lib/services/broker-config'
+import { loadRuntimeSettings } from '@/lib/services/runtime-settings'
+import { createOutbox } from '@/lib/services/outbox'
+import type { BrokerPort } from '@/lib/services/broker-port'
+
+loadDotEnv()
+function readEnv(): Env {
+  try {
+    return parseEnv()
+  } catch (e) {
+    console.error(e instanceof EnvError ? e.message : e)
+    process.exit(1)
+  }
+}
+const env = readEnv()
+const log = createLogger('worker', env.LOG_LEVEL)
+const workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
+const clock = env.MARKET_CLOCK === 'sim' ? new SimClock(env.SIM_URL!) : new WallClock()
+const defaults = { intervalSeconds: env.MONITOR_INTERVAL_SECONDS, quoteProviders: env.QUOTE_PROVIDERS.split(',').map((s) => s.trim()).filter(Boolean), maxQuoteAgeSec: env.QUOTE_MAX_AGE_SECONDS }
+
+/** The broker is rebuilt when the settings page changes its configuration. */
+let brokerKey = ''
+let brokerImpl: BrokerPort | null = null
+const broker: BrokerPort = new Proxy({} as BrokerPort, {
+  get(_t, prop) {
+    if (!brokerImpl) throw new Error('broker not configured yet')
+    const v = (brokerImpl as unknown as Record<string | symbol, unknown>)[prop]
+    return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(brokerImpl) : v
+  },
+})
+async function refreshBroker(): Promise<void> {
+  const cfg = await resolveBrokerConfig(env)
+  const key = brokerConfigKey(cfg)
+  if (key === brokerKey) return
+  brokerImpl?.disconnect()
+  brokerImpl = createBroker({ ...cfg, clock: () => clock.now(), logger: log })
+  brokerKey = key
+  log.info({ broker: cfg.broker, ...(cfg.broker === 'qmt' ? { baseUrl: cfg.baseUrl } : { stateFile: cfg.stateFile }) }, 'broker configured')
+}
+
+let providersKey = ''
+let quotes = makeQuotes(defaults.quoteProviders)
+function makeQuotes(providers: string[]) {
+  providersKey = providers.join(',')
+  return createQuoteService({
+    providers: providers as Array<'tencent' | 'sina' | 'eastmoney'>,
+    baseUrls: { tencent: env.QUOTE_TENCENT_URL, sina: env.QUOTE_SINA_URL, eastmoney: env.QUOTE_EASTMONEY_URL },
+    timeoutMs: env.QUOTE_TIMEOUT_MS,
+    concurrency: 4,
+    maxAgeMs: env.QUOTE_MAX_AGE_SECONDS * 1000,
+    logger: log,
+  })
+}
+const quoteService = {
+  getQuotes: (...a: Parameters<typeof quotes.getQuotes>) => quotes.getQuotes(...a),
+  health: () => quotes.health(),
+}
+
+const worker = new MonitorWorker({
+  workerId,
+  clock,
+  broker,
+  quotes: quoteService,
+  log,
+  defaults,
+  auctions: env.MONITOR_AUCTIONS,
+  bridgeTimeoutMs: env.MINIQMT_TIMEOUT_MS,
+  absentAfterMs: env.ORDER_ABSENT_GRACE_SECONDS * 1000,
+  leaseTtlMs: env.WORKER_LEASE_SECONDS ? env.WORKER_LEASE_SECONDS * 1000 : undefined,
+})
+const outbox = createOutbox({ logger: log })
+
+let running: Promise<void> | null = null
+let nextJob: schedule.Job | null = null
+let stopping = false
+let leaseTimer: NodeJS.Timeout | null = null
+
+function scheduleNext(delayMs: number) {
+  if (stopping) return
+  const run = () => {
+    running = runTick().finally(() => {
+      running = null
+    })
+  }
+  // node-schedule refuses a date that is already past when it is registered: never schedule "now".
+  nextJob = schedule.scheduleJob(new Date(Date.now() + Math.max(25, delayMs)), run)
+  if (!nextJob) setTimeout(run, 25)
+}
+
+async function runTick(): Promise<void> {
+  let delay = 1_000
+  try {
+    const settings = await loadRuntimeSettings(defaults)
+    if (settings.quoteProviders.join(',') !== providersKey) quotes = makeQuotes(settings.quoteProviders)
+    await refreshBroker()
+    const res = await worker.tick()
+    delay = res.nextDelayMs
+    if (res.kind === 'cycle' && res.stats) {
+      const s = res.stats
+      log.info({ phase: res.phase, marketTime: res.marketTime?.toISOString(), ms: s.durationMs, monitors: s.monitors, quotes: s.quotes, stale: s.stale, signals: s.signals, intents: s.intents, sent: s.sent, unknown: s.unknown, fills: s.fills, timings: s.timings, errors: s.errors.length ? s.errors : undefined }, 'cycle')
+    }
+  } catch (e) {
+    log.error({ err: e }, 'tick failed')
+    delay = 2_000
+  }
+  scheduleNext(delay)
+}
+
+async function shutdown(signal: string) {
+  if (stopping) return
+  stopping = true
+  log.info({ signal }, 'shutting down: finishing the current cycle')
+  nextJob?.cancel()
+  if (leaseTimer) clearInterval(leaseTimer)
+  await running
+  await outbox.stop()
+  await worker.release().catch((e) => log.error({ err: e }, 'lease release failed'))
+  brokerImpl?.disconnect()
+  await getDb().$disconnect()
+  log.info('stopped')
+  process.exit(0)
+}
+process.on('SIGINT', () => void shutdown('SIGINT'))
+process.on('SIGTERM', () => void shutdown('SIGTERM'))
+// Windows: Ctrl+Break and closing the console window.
+process.on('SIGBREAK', () => void shutdown('SIGBREAK'))
+// Spawned with an IPC channel (the demo, tests): the portable way to ask for a clean stop on Windows.
+process.on('message', (m) => {
+  if (m === 'shutdown') void shutdown('ipc')
+})
+
+log.info({ workerId, clock: clock.mode, interval: defaults.intervalSeconds, providers: defaults.quoteProviders }, 'worker starting')
+// Renew the lease between ticks too: a long cycle must not let a standby take over mid-cycle.
+leaseTimer = setInterval(() => {
+  if (worker.holdsLease) void worker.renewLease().catch(() => undefined)
+}, 2_000)
+outbox.start()
+scheduleNext(0)
