@@ -1,0 +1,138 @@
+'use client'
+import Link from 'next/link'
+import { useLocale, useTranslations } from 'next-intl'
+import useSWR from 'swr'
+import type { AccountNumbers, AccountPageData, PositionRow } from '@/lib/services/account-view'
+import { formatPrice, formatTime } from '@/lib/format'
+import { fetchJson, money, trendClass } from '@/app/_components/live/fmt'
+
+export function AccountView() {
+  const t = useTranslations('account')
+  const tl = useTranslations('live')
+  const locale = useLocale()
+  const { data, error, isLoading, isValidating, mutate } = useSWR<AccountPageData>('/api/account', (u: string) => fetchJson<AccountPageData>(u), { refreshInterval: 15_000, keepPreviousData: true })
+  return (
+    <section className="space-y-3">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h1 className="text-xl font-semibold">{t('title')}</h1>
+        <button type="button" onClick={() => mutate()} disabled={isValidating} className="rounded border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50 disabled:opacity-50">
+          {isValidating ? t('loading') : t('refresh')}
+        </button>
+      </div>
+      {isLoading && !data && (
+        <p role="status" data-testid="account-loading" className="rounded-lg border border-slate-200 bg-white p-6 text-center text-slate-600">
+          {t('loading')}
+        </p>
+      )}
+      {error && (
+        <p role="alert" data-testid="account-error" className="rounded bg-red-50 px-3 py-2 text-sm text-red-700">
+          {tl('loadFailed', { message: (error as Error).message })}
+        </p>
+      )}
+      {data && (
+        <>
+          {data.live.ok ? (
+            <div data-testid="account-live" className="space-y-3">
+              <p className="text-sm text-slate-600">
+                {t('liveAt', { time: formatTime(data.live.at, locale) })}
+                {data.live.accountId ? ` · ${t('accountId', { id: data.live.accountId })}` : ''}
+              </p>
+              <Numbers a={data.live.account} testId="account-numbers" />
+              <Positions rows={data.live.positions} testId="account-positions" />
+            </div>
+          ) : (
+            <div className="space-y-3">
+              <p role="alert" data-testid="account-bridge-down" className="rounded border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+                {t('bridgeDown', { stage: t(`stage.${data.live.stage}`), message: data.live.message })}
+              </p>
+              {data.snapshot ? (
+                <div data-testid="account-snapshot" className="space-y-3 rounded-lg border border-dashed border-amber-300 bg-amber-50/40 p-3">
+                  <p className="text-sm font-medium text-amber-900">{t('snapshotTitle', { time: formatTime(data.snapshot.takenAt, locale) })}</p>
+                  <Numbers a={data.snapshot.account} testId="snapshot-numbers" />
+                  <Positions rows={data.snapshot.positions} testId="snapshot-positions" />
+                </div>
+              ) : (
+                <p className="text-sm text-slate-600" data-testid="account-no-snapshot">
+                  {t('noSnapshot')}
+                </p>
+              )}
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  )
+}
+
+function Numbers({ a, testId }: { a: AccountNumbers; testId: string }) {
+  const t = useTranslations('account')
+  const item = (label: string, v: number, id: string) => (
+    <div className="rounded-lg border border-slate-200 bg-white px-3 py-2">
+      <div className="text-xs text-slate-500">{label}</div>
+      <div className="text-lg font-semibold tabular" data-testid={`${testId}-${id}`}>
+        {money(v)}
+      </div>
+    </div>
+  )
+  return (
+    <div className="grid grid-cols-2 gap-2 md:grid-cols-4" data-testid={testId}>
+      {item(t('totalAsset'), a.totalAsset, 'total')}
+      {item(t('cash'), a.cash, 'cash')}
+      {item(t('frozenCash'), a.frozenCash, 'frozen')}
+      {item(t('marketValue'), a.marketValue, 'market')}
+    </div>
+  )
+}
+
+function Positions({ rows, testId }: { rows: PositionRow[]; testId: string }) {
+  const t = useTranslations('account')
+  return (
+    <div>
+      <h2 className="mb-1 font-semibold">{t('positions')}</h2>
+      {rows.length === 0 ? (
+        <p className="text-sm text-slate-600">{t('noPositions')}</p>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table className="min-w-full text-sm" data-testid={testId}>
+            <thead className="bg-slate-50 text-left text-xs text-slate-600">
+              <tr>
+                <th className="px-3 py-2">{t('columns.stock')}</th>
+                <th className="px-3 py-2 text-right">{t('columns.volume')}</th>
+                <th className="px-3 py-2 text-right">{t('columns.canUse')}</th>
+                <th className="px-3 py-2 text-right">{t('columns.avgPrice')}</th>
+                <th className="px-3 py-2 text-right">{t('columns.marketValue')}</th>
+                <th className="px-3 py-2 text-right">{t('columns.pnl')}</th>
+                <th className="px-3 py-2">{t('columns.managed')}</th>
+              </tr>
+            </thead>
+            <tbody className="tabular">
+              {rows.map((p) => (
+                <tr key={p.code} data-testid={`position-${p.code}`} className="border-t border-slate-100">
+                  <td className="px-3 py-2">
+                    {p.stockId ? (
+                      <Link href={`/stocks/${p.stockId}`} className="font-medium text-sky-800 hover:underline">
+                        {p.code}
+                      </Link>
+                    ) : (
+                      <span className="font-medium">{p.code}</span>
+                    )}
+                    {p.name && <div className="text-xs text-slate-600">{p.name}</div>}
+                  </td>
+                  <td className="px-3 py-2 text-right">{p.volume}</td>
+                  <td className="px-3 py-2 text-right font-medium" data-testid={`position-canuse-${p.code}`}>
+                    {p.canUseVolume}
+                  </td>
+                  <td className="px-3 py-2 text-right">{formatPrice(p.code, p.avgPrice)}</td>
+                  <td className="px-3 py-2 text-right">{money(p.marketValue)}</td>
+                  <td className={`px-3 py-2 text-right ${trendClass(p.unrealizedPnl)}`}>{money(p.unrealizedPnl)}</td>
+                  <td className="px-3 py-2 text-xs">{p.managedQty != null ? t('managed', { qty: p.managedQty }) : <span className="text-slate-400">{t('notMonitored')}</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <p className="mt-1 text-xs text-slate-500">{t('t1Hint')}</p>
+    </div>
+  )
+}

@@ -1,0 +1,11 @@
+import { useTranslations } from 'next-intl'
+
+/** Shown while a page's server component loads (navigation between the app's pages). */
+export default function Loading() {
+  const t = useTranslations('common.actions')
+  return (
+    <p role="status" aria-live="polite" data-testid="page-loading" className="animate-pulse rounded-lg border border-slate-200 bg-white p-6 text-center text-slate-500">
+      {t('loading')}
+    </p>
+  )
+}

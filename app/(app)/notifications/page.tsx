@@ -1,0 +1,147 @@
+import Link from 'next/link'
+import { getLocale, getTranslations } from 'next-intl/server'
+import { pageUser } from '@/lib/auth/session'
+import { listNotifications, notificationTypes } from '@/lib/db/notifications'
+import { listStocksForUser } from '@/lib/db/stocks'
+import { notificationQuerySchema } from '@/lib/schemas/notifications'
+import { formatTime } from '@/lib/format'
+import { issuesToFieldErrors } from '@/lib/schemas/issues'
+import { isEventType } from '@/lib/services/events'
+import { MarkAllReadButton, MarkReadButton } from './notification-actions'
+
+export const dynamic = 'force-dynamic'
+
+const SEVERITY_STYLE = { INFO: 'bg-slate-100 text-slate-700', WARNING: 'bg-amber-100 text-amber-800', CRITICAL: 'bg-red-100 text-red-800' } as const
+
+export default async function NotificationsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const user = await pageUser()
+  const raw = await searchParams
+  const parsed = notificationQuerySchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== '')))
+  const q = parsed.success ? parsed.data : notificationQuerySchema.parse({})
+  const [{ total, items }, types, active, archived] = await Promise.all([
+    listNotifications(user.id, q.filter, q.page, q.pageSize),
+    notificationTypes(user.id),
+    listStocksForUser(user.id),
+    listStocksForUser(user.id, { archived: true }),
+  ])
+  const t = await getTranslations('notifications')
+  const te = await getTranslations('errors')
+  const typeLabel = (ty: string) => (isEventType(ty) ? t(`types.${ty}`) : ty)
+  const invalid = parsed.success
+    ? null
+    : Object.entries(issuesToFieldErrors(parsed.error.issues, (k, p) => te(k as never, p as never)))
+        .map(([field, msgs]) => `${field}: ${msgs.join('；')}`)
+        .join(' · ')
+  const tc = await getTranslations('common')
+  const locale = await getLocale()
+  const pages = Math.max(1, Math.ceil(total / q.pageSize))
+  const pageHref = (page: number) => {
+    const sp = new URLSearchParams(Object.entries(raw).filter((e): e is [string, string] => !!e[1]))
+    sp.set('page', String(page))
+    return `/notifications?${sp.toString()}`
+  }
+  const select = 'rounded border border-slate-300 px-2 py-1.5 text-sm'
+
+  return (
+    <section>
+      <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
+        <h1 className="text-xl font-semibold">{t('title')}</h1>
+        <MarkAllReadButton />
+      </div>
+      <form method="get" className="mb-4 flex flex-wrap items-end gap-2 rounded-lg border border-slate-200 bg-white p-3">
+        <label className="text-sm">
+          <span className="block text-slate-600">{t('filterType')}</span>
+          <select name="type" defaultValue={raw.type ?? ''} className={select}>
+            <option value="">{t('allTypes')}</option>
+            {types.map((ty) => (
+              <option key={ty} value={ty}>
+                {typeLabel(ty)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm">
+          <span className="block text-slate-600">{t('filterStock')}</span>
+          <select name="stockId" defaultValue={raw.stockId ?? ''} className={select}>
+            <option value="">{t('allStocks')}</option>
+            {[...active, ...archived].map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.code} {s.name}
+                {s.archivedAt ? ` ${t('archivedStock')}` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm">
+          <span className="block text-slate-600">{t('filterFrom')}</span>
+          <input type="date" name="from" defaultValue={raw.from ?? ''} className={select} />
+        </label>
+        <label className="text-sm">
+          <span className="block text-slate-600">{t('filterTo')}</span>
+          <input type="date" name="to" defaultValue={raw.to ?? ''} className={select} />
+        </label>
+        <label className="flex items-center gap-1 text-sm">
+          <input type="checkbox" name="unread" value="1" defaultChecked={raw.unread === '1'} />
+          {t('onlyUnread')}
+        </label>
+        <button type="submit" className="rounded bg-sky-600 px-3 py-1.5 text-sm text-white hover:bg-sky-700">
+          {t('apply')}
+        </button>
+      </form>
+      {invalid && (
+        <p role="alert" data-testid="notifications-filter-error" className="mb-3 rounded bg-red-50 px-3 py-2 text-sm text-red-700">
+          {t('invalidFilter', { message: invalid })}
+        </p>
+      )}
+      {items.length === 0 ? (
+        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">{t('empty')}</p>
+      ) : (
+        <ul className="space-y-2" data-testid="notification-list">
+          {items.map((n) => (
+            <li key={n.id} className={`rounded-lg border bg-white p-3 ${n.readAt ? 'border-slate-200' : 'border-sky-300'}`} data-testid="notification">
+              <div className="flex flex-wrap items-center gap-2 text-xs text-slate-500">
+                <span className={`rounded px-1.5 py-0.5 ${SEVERITY_STYLE[n.severity]}`}>{t(`severity.${n.severity}`)}</span>
+                <span data-type={n.type}>{typeLabel(n.type)}</span>
+                <time dateTime={n.createdAt.toISOString()}>{formatTime(n.createdAt, locale)}</time>
+                {n.stock && (
+                  <Link href={`/stocks/${n.stock.id}`} className="text-sky-700 hover:underline">
+                    {n.stock.code} {n.stock.name}
+                    {n.stock.archivedAt ? ` ${t('archivedStock')}` : ''}
+                  </Link>
+                )}
+                {n.orderId && n.stock && (
+                  <Link href={`/orders?stockId=${n.stock.id}`} className="text-sky-700 hover:underline">
+                    {t('viewOrder')}
+                  </Link>
+                )}
+                {!n.readAt && <span className="font-medium text-sky-700">{t('unread')}</span>}
+                {!n.readAt && <MarkReadButton id={n.id} />}
+              </div>
+              <p className="mt-1 font-medium">{n.title}</p>
+              <p className="whitespace-pre-line text-sm text-slate-700">{n.body}</p>
+              {n.deliveries.length > 0 && (
+                <ul className="mt-1 flex flex-wrap gap-2 text-xs">
+                  {n.deliveries.map((d) => (
+                    <li key={d.id} className={d.status === 'FAILED' ? 'text-red-700' : 'text-slate-500'} title={d.lastError ?? undefined}>
+                      {d.channel.name}: {t(`delivery.${d.status}`)}
+                      {d.status === 'FAILED' && d.lastError ? ` (${d.lastError})` : ''}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <nav className="mt-4 flex items-center justify-between text-sm" aria-label="pagination">
+        <span className="text-slate-600">
+          {tc('total', { total })} · {tc('page', { page: q.page, pages })}
+        </span>
+        <span className="space-x-3">
+          {q.page > 1 && <Link href={pageHref(q.page - 1)}>{tc('prev')}</Link>}
+          {q.page < pages && <Link href={pageHref(q.page + 1)}>{tc('next')}</Link>}
+        </span>
+      </nav>
+    </section>
+  )
+}

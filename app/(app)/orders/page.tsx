@@ -1,0 +1,89 @@
+import type { Metadata } from 'next'
+import { getTranslations } from 'next-intl/server'
+import { pageUser } from '@/lib/auth/session'
+import { listStocksForUser } from '@/lib/db/stocks'
+import { orderQuerySchema, ORDER_STATUSES } from '@/lib/schemas/orders'
+import { listOrders } from '@/lib/services/orders-view'
+import { issuesToFieldErrors } from '@/lib/schemas/issues'
+import { OrdersView } from './orders-view'
+
+export const dynamic = 'force-dynamic'
+export const metadata: Metadata = { title: '委托与成交 / Orders' }
+
+export default async function OrdersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const user = await pageUser()
+  const raw = Object.fromEntries(Object.entries(await searchParams).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''))
+  const parsed = orderQuerySchema.safeParse(raw)
+  const q = parsed.success ? parsed.data : orderQuerySchema.parse({})
+  const [list, active, archived] = await Promise.all([listOrders(user.id, q.filter, q.page, q.pageSize), listStocksForUser(user.id), listStocksForUser(user.id, { archived: true })])
+  const t = await getTranslations('orders')
+  const tl = await getTranslations('live')
+  const te = await getTranslations('errors')
+  const invalid = parsed.success
+    ? null
+    : Object.entries(issuesToFieldErrors(parsed.error.issues, (k, p) => te(k as never, p as never)))
+        .map(([field, msgs]) => `${field}: ${msgs.join('；')}`)
+        .join(' · ')
+  const select = 'mt-0.5 rounded border border-slate-300 px-2 py-1.5 text-base sm:text-sm'
+  const qs = new URLSearchParams(parsed.success ? raw : {}).toString()
+  return (
+    <section className="space-y-3">
+      <h1 className="text-xl font-semibold">{t('title')}</h1>
+      <p className="text-sm text-slate-600">{t('intro')}</p>
+      <form method="get" className="flex flex-wrap items-end gap-2 rounded-lg border border-slate-200 bg-white p-3" data-testid="orders-filter">
+        <label className="text-sm">
+          <span className="block text-slate-600">{t('filter.status')}</span>
+          <select name="status" defaultValue={raw.status ?? ''} className={select}>
+            <option value="">{t('filter.allStatuses')}</option>
+            <option value="open">{t('filter.open')}</option>
+            {ORDER_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {tl(`orderStatus.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm">
+          <span className="block text-slate-600">{t('filter.stock')}</span>
+          <select name="stockId" defaultValue={raw.stockId ?? ''} className={select}>
+            <option value="">{t('filter.allStocks')}</option>
+            {[...active, ...archived].map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.code} {s.name}
+                {s.archivedAt ? ` (${t('archived')})` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm">
+          <span className="block text-slate-600">{t('filter.side')}</span>
+          <select name="side" defaultValue={raw.side ?? ''} className={select}>
+            <option value="">{t('filter.allSides')}</option>
+            <option value="BUY">{tl('side.BUY')}</option>
+            <option value="SELL">{tl('side.SELL')}</option>
+          </select>
+        </label>
+        <label className="text-sm">
+          <span className="block text-slate-600">{t('filter.from')}</span>
+          <input type="date" name="from" defaultValue={raw.from ?? ''} className={select} />
+        </label>
+        <label className="text-sm">
+          <span className="block text-slate-600">{t('filter.to')}</span>
+          <input type="date" name="to" defaultValue={raw.to ?? ''} className={select} />
+        </label>
+        <button type="submit" className="rounded bg-sky-600 px-3 py-1.5 text-sm text-white hover:bg-sky-700">
+          {t('filter.apply')}
+        </button>
+        <a href="/orders" className="px-2 py-1.5 text-sm text-slate-600 hover:underline">
+          {t('filter.reset')}
+        </a>
+      </form>
+      {invalid && (
+        <p role="alert" data-testid="orders-filter-error" className="rounded bg-red-50 px-3 py-2 text-sm text-red-700">
+          {t('invalidFilter', { message: invalid })}
+        </p>
+      )}
+      <OrdersView initial={list} query={qs} />
+    </section>
+  )
+}

@@ -1,0 +1,18 @@
+import type { Metadata } from 'next'
+import { pageUser } from '@/lib/auth/session'
+import { listChannels } from '@/lib/services/channels'
+import { ChannelsManager } from './channels-manager'
+
+export const dynamic = 'force-dynamic'
+export const metadata: Metadata = { title: '通知渠道 / Notification channels' }
+
+/** 设置 → 通知渠道: where notifications are pushed, with a "send test" button per channel. */
+export default async function NotificationSettingsPage() {
+  const user = await pageUser()
+  const channels = await listChannels(user.id)
+  return (
+    <section className="mx-auto max-w-4xl">
+      <ChannelsManager initial={channels} />
+    </section>
+  )
+}

@@ -1,0 +1,14 @@
+import type { Metadata } from 'next'
+import { pageUser } from '@/lib/auth/session'
+import { statusView } from '@/lib/services/status-view'
+import { marketClock, workerStaleSeconds } from '@/lib/services/web-context'
+import { StatusPanel } from './status-panel'
+
+export const dynamic = 'force-dynamic'
+export const metadata: Metadata = { title: '运行状态 / Status' }
+
+export default async function StatusPage() {
+  await pageUser()
+  const view = await statusView({ clock: await marketClock(), staleAfterSec: workerStaleSeconds() })
+  return <StatusPanel initial={JSON.parse(JSON.stringify(view))} />
+}

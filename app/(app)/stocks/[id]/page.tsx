@@ -1,0 +1,23 @@
+import { notFound } from 'next/navigation'
+import type { Metadata } from 'next'
+import { pageUser } from '@/lib/auth/session'
+import { NotFoundError } from '@/lib/errors'
+import { parseId } from '@/lib/http/route'
+import { stockDetail } from '@/lib/services/stock-detail'
+import { marketClock } from '@/lib/services/web-context'
+import { StockDetailView } from './_components/stock-detail-view'
+
+export const dynamic = 'force-dynamic'
+export const metadata: Metadata = { title: '股票详情 / Stock detail' }
+
+export default async function StockDetailPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await pageUser()
+  // Plain digits within the id column's range: a larger number would fail in Prisma (500).
+  const id = parseId((await params).id)
+  if (id === null) notFound()
+  const detail = await stockDetail(user.id, id, await marketClock()).catch((e) => {
+    if (e instanceof NotFoundError) notFound()
+    throw e
+  })
+  return <StockDetailView initial={JSON.parse(JSON.stringify(detail))} />
+}

@@ -1,0 +1,8 @@
+import { route } from '@/lib/http/route'
+import { buildDashboard } from '@/lib/services/dashboard'
+import { marketClock, runtimeDefaults, workerStaleSeconds } from '@/lib/services/web-context'
+
+export const dynamic = 'force-dynamic'
+
+/** The dashboard's rows and header strip; the page polls it every few seconds. */
+export const GET = route(async ({ user }) => buildDashboard(user.id, { clock: await marketClock(), defaults: runtimeDefaults(), staleAfterSec: workerStaleSeconds() }))

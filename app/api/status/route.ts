@@ -1,0 +1,8 @@
+import { route } from '@/lib/http/route'
+import { statusView } from '@/lib/services/status-view'
+import { marketClock, workerStaleSeconds } from '@/lib/services/web-context'
+
+export const dynamic = 'force-dynamic'
+
+/** Worker heartbeat history, last errors, bridge and quote-provider health, clock. */
+export const GET = route(async () => statusView({ clock: await marketClock(), staleAfterSec: workerStaleSeconds() }))
