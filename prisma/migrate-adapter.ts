@@ -6,6 +6,8 @@
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3'
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
+import fs from 'node:fs'
+import path from 'node:path'
 
 type Adapter = Awaited<ReturnType<PrismaBetterSQLite3['connect']>>
 
@@ -22,6 +24,9 @@ const SQLITE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
 )`
 
 export function sqliteMigrateAdapter(url: string) {
+  // SQLite creates the database file but not its folder: a fresh checkout has no ./data yet.
+  const file = url.replace(/^file:/, '')
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
   const base = new PrismaBetterSQLite3({ url })
   return {
     provider: base.provider as typeof base.provider,
