@@ -70,7 +70,7 @@ function benchEval(): number {
   return Math.round(n / 3)
 }
 
-async function seedMonitors(dbUrl: string, count: number, opts: { crossable?: boolean } = {}): Promise<number> {
+export async function seedMonitors(dbUrl: string, count: number, opts: { crossable?: boolean } = {}): Promise<number> {
   process.env.DATABASE_URL = dbUrl
   const { createUser } = await import('../lib/db/users')
   const { createStocksBulk } = await import('../lib/db/stocks')
@@ -93,7 +93,7 @@ async function seedMonitors(dbUrl: string, count: number, opts: { crossable?: bo
   return user.id
 }
 
-async function freshDb(name: string): Promise<string> {
+export async function freshDb(name: string): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `dingpan-bench-${name}-`))
   const url = `file:${path.join(dir, 'bench.db')}`
   await deploy(url, { quiet: true })

@@ -11,6 +11,7 @@ import { asLocale, LOCALE_COOKIE, type Locale } from '@/lib/i18n/config'
 import { translator, type Translator } from '@/lib/i18n/translator'
 import { issuesToFieldErrors } from '@/lib/schemas/issues'
 import { logger } from '@/lib/log'
+import { invalidateStockList } from '@/lib/services/stock-list'
 import { unpairedSurrogatePath } from './surrogates'
 
 export interface RouteContext<P> {
@@ -59,10 +60,16 @@ export function route<P = Record<string, never>>(handler: Handler<P>, opts: { ad
     const locale = localeOf(req)
     const t = translator(locale)
     try {
-      const user = opts.admin ? await requireAdmin() : await requireUser()
+      const user = opts.admin ? await requireAdmin(req) : await requireUser(req)
       const params = (await ctx?.params) ?? ({} as P)
-      const out = await handler({ req, user, params, locale, t })
-      return out instanceof Response ? out : json(out)
+      try {
+        const out = await handler({ req, user, params, locale, t })
+        return out instanceof Response ? out : json(out)
+      } finally {
+        // Any write may have changed this user's stock list; the next GET must see it (even after
+        // a failed write, which may have changed part of it).
+        if (req.method !== 'GET' && req.method !== 'HEAD') invalidateStockList(user.id)
+      }
     } catch (e) {
       return errorResponse(e, t)
     }
