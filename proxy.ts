@@ -5,6 +5,7 @@
 import { NextResponse, type NextRequest } from 'next/server'
 import { getToken } from 'next-auth/jwt'
 import { authSecret } from '@/lib/secrets'
+import { cachedDecode } from '@/lib/auth/token-cache'
 
 const PUBLIC_PATHS = [/^\/signin\/?$/, /^\/setup\/?$/, /^\/api\/auth\//, /^\/api\/setup\/?$/, /^\/api\/health\/?$/]
 
@@ -30,7 +31,7 @@ export async function proxy(req: NextRequest) {
     return new NextResponse(message, { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } })
   }
   if (isPublicPath(pathname)) return NextResponse.next()
-  const token = await getToken({ req, secret: authSecret() })
+  const token = await getToken({ req, secret: authSecret(), decode: cachedDecode })
   if (token) return NextResponse.next()
   if (pathname.startsWith('/api/')) {
     return NextResponse.json({ error: 'unauthorized', message: 'Sign-in required / 请先登录' }, { status: 401 })

@@ -7,6 +7,7 @@ import { UnauthorizedError, ForbiddenError } from '@/lib/errors'
 import { getUser } from '@/lib/db/users'
 import { authOptions } from './options'
 import { authSecret } from '@/lib/secrets'
+import { cachedDecode } from './token-cache'
 
 export interface SessionUser {
   id: number
@@ -48,7 +49,7 @@ export async function currentUser(): Promise<SessionUser | null> {
  * on every call — about half the cost of a polled API request; pages still roll the session.
  */
 export async function requireUser(req: NextRequest): Promise<SessionUser> {
-  const token = await getToken({ req, secret: authSecret() })
+  const token = await getToken({ req, secret: authSecret(), decode: cachedDecode })
   const id = typeof token?.uid === 'number' ? token.uid : null
   const user = id ? await loadUser(id) : null
   if (!user) throw new UnauthorizedError()

@@ -10,7 +10,7 @@ import { makeUser, useTestDb } from './helpers'
 
 const input = (code: string) =>
   stockInputSchema.parse({ code, name: 'T', entryLow: '9.00', entryHigh: '9.20', takeProfit: '11.00', stopLoss: '8.50' })
-const count = (body: string) => (JSON.parse(body) as { items: unknown[] }).items.length
+const count = (body: Uint8Array) => (JSON.parse(Buffer.from(body).toString('utf8')) as { items: unknown[] }).items.length
 
 describe.each(providers())('stock list cache (%s)', (provider) => {
   useTestDb(provider)
