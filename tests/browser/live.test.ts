@@ -1,13 +1,15 @@
 // The issue's four end-to-end scenarios on the full stack — web + worker + paper exchange, like
 // `npm run demo`, on throwaway ports and database, the simulated clock driven by the test:
-//  1. a stock whose zone the paper exchange's scripted price walks into: the row updates live, the
-//     entry notification and the filled order appear, the chart shows the levels;
+//  1. a stock, added through the form, whose zone the paper exchange's scripted price walks into:
+//     the row updates live, the entry notification and the filled order appear in tabs opened
+//     before the move (no reload), the chart shows the levels;
 //  2. auto-trade switched off (in the UI) on another stock: its signal notifies without an order;
 //  3. the kill switch on (in the UI): a signal produces no order;
 //  4. the paper exchange stopped: the dashboard shows the bridge down.
 // Screenshots are saved under test-results/live-*.png in every run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
+import { normalizeCode } from '@/lib/market'
 import { screenshot, signIn, startFullStack, type FullStack } from './harness'
 
 let stack: FullStack
@@ -27,6 +29,19 @@ async function addStock(body: Record<string, unknown>): Promise<number> {
   return (await res.json()).id
 }
 
+/** Creates a monitor through the add-stock form, as a trader does (the quant section included). */
+async function addStockViaForm(v: { code: string; name: string; entryLow: string; entryHigh: string; takeProfit: string; stopLoss: string; maxPositionPct: string }): Promise<number> {
+  await page.goto(`${stack.webUrl}/stocks/new`)
+  for (const k of ['code', 'name', 'entryLow', 'entryHigh', 'takeProfit', 'stopLoss'] as const) await page.fill(`#${k}`, v[k])
+  await page.check('[id="quant.autoTrade"]')
+  await page.fill('[id="quant.maxPositionPct"]', v.maxPositionPct)
+  await page.fill('[id="quant.minTradeAmount"]', '5000')
+  await Promise.all([page.waitForURL(`${stack.webUrl}/stocks`), page.click('button[type="submit"]')])
+  const row = await (await db()).monitoredStock.findFirstOrThrow({ where: { code: normalizeCode(v.code), archivedAt: null }, include: { quantConfig: true } })
+  expect(row.quantConfig).toMatchObject({ autoTrade: true, entryPriceMode: 'BEST_OPPOSITE' })
+  return row.id
+}
+
 const quant = (autoTrade: boolean) => ({ autoTrade, maxPositionPct: 0.01, minTradeAmount: 5000, entryPriceMode: 'BEST_OPPOSITE', entryOffsetTicks: 0 })
 
 beforeAll(async () => {
@@ -35,7 +50,8 @@ beforeAll(async () => {
   const { createUser } = await import('@/lib/db/users')
   const { hashPassword } = await import('@/lib/auth/password')
   await createUser(admin.email, await hashPassword(admin.password), 'ADMIN')
-  page = await stack.browser.newPage({ viewport: { width: 1280, height: 900 } })
+  const context = await stack.browser.newContext({ viewport: { width: 1280, height: 900 } })
+  page = await context.newPage()
   await signIn(page, stack.webUrl, admin.email, admin.password)
 
   // 600000.SH: a scripted day (previous close 9.20) that walks down into the 9.02–9.10 zone at
@@ -45,7 +61,7 @@ beforeAll(async () => {
   await stack.control('/control/price', { code: '000001.SZ', name: '平安银行', last: 11.5, prevClose: 11.4 })
   await stack.control('/control/price', { code: '601398.SH', name: '工商银行', last: 8.3, prevClose: 8.2 })
 
-  ids.walk = await addStock({ code: '600000.SH', name: '浦发银行', entryLow: '9.02', entryHigh: '9.10', takeProfit: '9.40', stopLoss: '8.80', quant: quant(true) })
+  ids.walk = await addStockViaForm({ code: 'sh600000', name: '浦发银行', entryLow: '9.02', entryHigh: '9.10', takeProfit: '9.40', stopLoss: '8.80', maxPositionPct: '0.01' })
   ids.notify = await addStock({ code: '000001.SZ', name: '平安银行', entryLow: '11.00', entryHigh: '11.10', takeProfit: '12.00', stopLoss: '10.50', quant: quant(true) })
   ids.kill = await addStock({ code: '601398.SH', name: '工商银行', entryLow: '8.00', entryHigh: '8.10', takeProfit: '8.60', stopLoss: '7.80', quant: quant(true) })
 })
@@ -56,6 +72,12 @@ afterAll(async () => {
 
 describe('live: web + worker + paper exchange', () => {
   it('1. the scripted price walks into the zone: the row updates live, the entry notification and the filled order appear, the chart shows the levels', async () => {
+    // Two more tabs, opened before the market moves, must show the order and the notifications
+    // arrive without a reload.
+    const ordersTab = await page.context().newPage()
+    await ordersTab.goto(`${stack.webUrl}/orders`)
+    const notesTab = await page.context().newPage()
+    await notesTab.goto(`${stack.webUrl}/notifications`)
     await page.goto(`${stack.webUrl}/`)
     await expect.poll(() => page.locator('[data-testid^="dash-row-"]').count()).toBe(3)
     expect(await testId('market-clock').getAttribute('data-mode')).toBe('sim')
@@ -79,6 +101,11 @@ describe('live: web + worker + paper exchange', () => {
     const d = await db()
     const [order] = await d.order.findMany({ where: { stockId: ids.walk } })
     expect(order).toMatchObject({ side: 'BUY', status: 'FILLED', xtStatus: 56 })
+    await expect.poll(() => ordersTab.locator(`[data-testid="order-row-${order!.id}"]`).getAttribute('data-status'), { timeout: 20_000 }).toBe('FILLED')
+    const liveTypes = () => notesTab.locator('[data-testid="notification"] [data-type]').evaluateAll((els) => els.map((e) => e.getAttribute('data-type')))
+    await expect.poll(liveTypes, { timeout: 20_000 }).toEqual(expect.arrayContaining(['TRIGGER_ENTRY', 'ORDER_FILLED']))
+    await ordersTab.close()
+    await notesTab.close()
 
     await page.goto(`${stack.webUrl}/orders`)
     const row = testId(`order-row-${order!.id}`)

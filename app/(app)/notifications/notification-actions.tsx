@@ -1,6 +1,6 @@
 'use client'
 import { useRouter } from 'next/navigation'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { useTranslations } from 'next-intl'
 
 async function post(url: string, body?: unknown): Promise<void> {
@@ -64,4 +64,19 @@ export function MarkAllReadButton() {
       )}
     </span>
   )
+}
+
+/**
+ * Keeps the server-rendered history live: re-renders it every few seconds while the tab is
+ * visible (new notifications appear at the top of page 1; filters and paging are kept).
+ */
+export function AutoRefresh({ everyMs = 5_000 }: { everyMs?: number }) {
+  const router = useRouter()
+  useEffect(() => {
+    const id = setInterval(() => {
+      if (document.visibilityState === 'visible') router.refresh()
+    }, everyMs)
+    return () => clearInterval(id)
+  }, [router, everyMs])
+  return null
 }

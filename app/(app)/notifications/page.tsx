@@ -7,7 +7,7 @@ import { notificationQuerySchema } from '@/lib/schemas/notifications'
 import { formatTime } from '@/lib/format'
 import { issuesToFieldErrors } from '@/lib/schemas/issues'
 import { isEventType } from '@/lib/services/events'
-import { MarkAllReadButton, MarkReadButton } from './notification-actions'
+import { AutoRefresh, MarkAllReadButton, MarkReadButton } from './notification-actions'
 
 export const dynamic = 'force-dynamic'
 
@@ -44,6 +44,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
 
   return (
     <section>
+      <AutoRefresh />
       <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
         <h1 className="text-xl font-semibold">{t('title')}</h1>
         <MarkAllReadButton />
