@@ -160,7 +160,7 @@ export function simEnv(ready: SimReady): Env {
  * cycle; without a cap V8 lets the old generation grow to several hundred MB before collecting.
  * Same flags as `npm run worker`.
  */
-export const WORKER_NODE_FLAGS = ['--max-old-space-size=192', '--max-semi-space-size=8']
+export const WORKER_NODE_FLAGS = ['--max-old-space-size=192', '--max-semi-space-size=4']
 
 export function startWorker(env: Env, echo?: (line: string) => void): Proc {
   return spawnNode('worker', [...WORKER_NODE_FLAGS, path.join(ROOT, 'scripts', 'worker.mjs')], env, { echo, ipc: true })
