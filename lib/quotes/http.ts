@@ -12,6 +12,8 @@ export interface HttpGetOptions {
   headers?: Record<string, string>
   /** A body matching this marks an anti-scraping answer (kind `blocked`) even on an HTTP error status. */
   blockedBody?: RegExp
+  /** Defaults to the global fetch; tests and callers with their own agent inject one. */
+  fetchImpl?: typeof fetch
 }
 
 export interface HttpBytes {
@@ -30,7 +32,7 @@ export async function httpGetBytes(provider: string, url: string, opts: HttpGetO
   const onAbort = () => ctrl.abort(signal?.reason)
   signal?.addEventListener('abort', onAbort, { once: true })
   try {
-    const res = await fetch(url, { headers: opts.headers, signal: ctrl.signal })
+    const res = await (opts.fetchImpl ?? fetch)(url, { headers: opts.headers, signal: ctrl.signal })
     if (res.status < 200 || res.status > 299) {
       // Error bodies are small; read the start to recognise anti-scraping pages (Sina answers a missing
       // Referer with 403 + `Kinsoku jikou desu!`).

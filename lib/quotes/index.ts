@@ -19,3 +19,21 @@ export { createEastmoneyProvider, EASTMONEY_DEFAULT_BASE, EASTMONEY_MAX_BATCH } 
 export type { HttpProviderOptions } from './provider-common'
 export { computeLimitPrices, isStName, ST_10PCT_FROM, type LimitPrices } from './limits'
 export * from './service'
+export {
+  fetchExchangeCalendarMonth,
+  fetchExchangeCalendarYear,
+  parseExchangeCalendarMonth,
+  calendarFeedUrl,
+  CalendarFeedError,
+  isCalendarFeedError,
+  SZSE_CALENDAR_BASE,
+  SZSE_CALENDAR_PATH,
+  SZSE_CALENDAR_REFERER,
+  CALENDAR_FEED_TIMEOUT_MS,
+  CALENDAR_FEED_PAUSE_MS,
+  type CalendarFeedOptions,
+  type CalendarFeedDay,
+  type CalendarFeedMonth,
+  type CalendarFeedYear,
+  type CalendarFeedErrorKind,
+} from './calendar-feed'
