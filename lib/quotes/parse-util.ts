@@ -1,5 +1,6 @@
 /** Small pure helpers shared by the quote parsers. */
 import type { BookLevel } from '../market/quote'
+import { fromPrefixed } from './codes'
 
 const DECIMAL = /^-?\d+(?:\.\d+)?$/
 
@@ -74,4 +75,62 @@ export function bookSide(pairs: Array<[price: string | undefined, volume: string
  */
 export function looksSuspended(last: number, open: number, volume: number): boolean {
   return last <= 0 || (volume === 0 && open <= 0)
+}
+
+/** `key=""`: the source's answer for an unknown or invalid code. */
+export type EmptyRecord = { kind: 'empty'; key: string; code: string | null }
+export type MalformedRecord = { kind: 'malformed'; key: string | null; code: string | null; reason: string }
+
+/** How one `prefix<key>="<value>"` text format (Tencent, Sina) lays out its records. */
+export interface RecordFormat<R> {
+  /** What separates records in the body. */
+  separator: string | RegExp
+  /** A whole record; group 1 is the key (`sh600000`), group 2 the value between the quotes. */
+  record: RegExp
+  /** The start of a record, so a broken one can still name its code. */
+  keyOnly: RegExp
+  /** Reason given for a piece that is not a record at all. */
+  notARecord: string
+  /** A key that is a marker rather than a code (Tencent's `pv_none_match`) → its record. */
+  marker?: (key: string) => R | undefined
+  /** A non-empty value under a key that maps to a code. */
+  parseValue: (key: string, code: string, value: string) => R
+}
+
+/**
+ * Split a body into records and parse each, in order: blank pieces skipped; a piece that is not a record
+ * is malformed (with its key when one can be read); an empty value is `empty`; a key that is not a
+ * code is malformed; anything else goes to `parseValue`. One bad record never hides its neighbours.
+ */
+export function parseRecords<R>(text: string, format: RecordFormat<R>): Array<R | EmptyRecord | MalformedRecord> {
+  const out: Array<R | EmptyRecord | MalformedRecord> = []
+  for (const raw of text.split(format.separator)) {
+    const piece = raw.trim()
+    if (piece === '') continue
+    const m = format.record.exec(piece)
+    if (!m) {
+      const k = format.keyOnly.exec(piece)
+      const key = k ? k[1]! : null
+      out.push({ kind: 'malformed', key, code: key ? fromPrefixed(key) : null, reason: format.notARecord })
+      continue
+    }
+    const key = m[1]!
+    const value = m[2]!
+    const marked = format.marker?.(key)
+    if (marked !== undefined) {
+      out.push(marked)
+      continue
+    }
+    const code = fromPrefixed(key)
+    if (value === '') {
+      out.push({ kind: 'empty', key, code })
+      continue
+    }
+    if (code === null) {
+      out.push({ kind: 'malformed', key, code: null, reason: `unsupported key ${key}` })
+      continue
+    }
+    out.push(format.parseValue(key, code, value))
+  }
+  return out
 }

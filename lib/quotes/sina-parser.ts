@@ -14,14 +14,13 @@
  * - Names are kept verbatim (spaces, full-width characters).
  */
 import type { Quote } from '../market/quote'
-import { fromPrefixed } from './codes'
-import { bookSide, looksSuspended, parseDashedBeijing, parseDecimal, round3 } from './parse-util'
+import { bookSide, looksSuspended, parseDashedBeijing, parseDecimal, parseRecords, round3, type EmptyRecord, type MalformedRecord } from './parse-util'
 
 export type SinaRecord =
   | { kind: 'quote'; key: string; code: string; quote: Quote; status: string; extras: string[] }
   /** `var hq_str_sz160923="";`: Sina's answer for an unknown or invalid code. */
-  | { kind: 'empty'; key: string; code: string | null }
-  | { kind: 'malformed'; key: string | null; code: string | null; reason: string }
+  | EmptyRecord
+  | MalformedRecord
 
 /** Old lines have 33 fields (0..32); newer ones add extras after the status. */
 export const SINA_MIN_FIELDS = 33
@@ -37,31 +36,13 @@ const RECORD = /^var\s+hq_str_([A-Za-z0-9_]+)\s*=\s*"([^"]*)"\s*;?$/
 const KEY_ONLY = /^var\s+hq_str_([A-Za-z0-9_]+)/
 
 export function parseSina(text: string, source = 'sina'): SinaRecord[] {
-  const out: SinaRecord[] = []
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim()
-    if (line === '') continue
-    const m = RECORD.exec(line)
-    if (!m) {
-      const k = KEY_ONLY.exec(line)
-      const key = k ? k[1]! : null
-      out.push({ kind: 'malformed', key, code: key ? fromPrefixed(key) : null, reason: 'not a var hq_str_xx="..." line' })
-      continue
-    }
-    const key = m[1]!
-    const code = fromPrefixed(key)
-    const value = m[2]!
-    if (value === '') {
-      out.push({ kind: 'empty', key, code })
-      continue
-    }
-    if (code === null) {
-      out.push({ kind: 'malformed', key, code: null, reason: `unsupported key ${key}` })
-      continue
-    }
-    out.push(parseRecord(key, code, value, source))
-  }
-  return out
+  return parseRecords<SinaRecord>(text, {
+    separator: /\r?\n/,
+    record: RECORD,
+    keyOnly: KEY_ONLY,
+    notARecord: 'not a var hq_str_xx="..." line',
+    parseValue: (key, code, value) => parseRecord(key, code, value, source),
+  })
 }
 
 function parseRecord(key: string, code: string, value: string, source: string): SinaRecord {

@@ -1,10 +1,9 @@
 /** Sina `hq.sinajs.cn` provider. `GET {base}/list=sh600000,...` with the Referer Sina requires. */
-import type { Quote } from '../market/quote'
 import { toPrefixed } from './codes'
 import { decodeSina, httpGetBytes } from './http'
-import { DEFAULT_TIMEOUT_MS, fetchInChunks, newest, trimBase, type HttpProviderOptions } from './provider-common'
+import { DEFAULT_TIMEOUT_MS, fetchInChunks, outcomesByCode, trimBase, type HttpProviderOptions } from './provider-common'
 import { isSinaBlockedBody, parseSina, SINA_BLOCKED } from './sina-parser'
-import { QuoteSourceError, type CodeOutcome, type ProviderResult, type QuoteProvider } from './types'
+import { QuoteSourceError, type ProviderResult, type QuoteProvider } from './types'
 
 export const SINA_DEFAULT_BASE = 'https://hq.sinajs.cn'
 export const SINA_REFERER = 'https://finance.sina.com.cn/'
@@ -26,31 +25,8 @@ export function createSinaProvider(opts: HttpProviderOptions = {}): QuoteProvide
     if (!records.some((r) => r.key !== null)) {
       throw new QuoteSourceError('malformed', id, `no var hq_str_xx="..." line in a ${res.bytes.length}-byte body: ${JSON.stringify(text.slice(0, 80))}`)
     }
-    const warnings: string[] = []
-    const quotes = new Map<string, Quote[]>()
-    const other = new Map<string, CodeOutcome>()
-    for (const r of records) {
-      if (r.kind === 'quote') {
-        const list = quotes.get(r.code) ?? []
-        list.push(r.quote)
-        quotes.set(r.code, list)
-      } else if (r.kind === 'empty') {
-        // Sina's empty string means "unknown or invalid code" (fixture sz160923).
-        if (r.code !== null && !other.has(r.code)) other.set(r.code, { ok: false, problem: 'unknown_code', detail: 'empty record' })
-      } else if (r.code !== null) {
-        other.set(r.code, { ok: false, problem: 'malformed', detail: r.reason })
-      } else {
-        warnings.push(`sina: unparsable line skipped (${r.reason})`)
-      }
-    }
-    const byCode = new Map<string, CodeOutcome>()
-    for (const code of codes) {
-      const list = quotes.get(code)
-      const q = list ? newest(list) : undefined
-      if (q) byCode.set(code, { ok: true, quote: q })
-      else byCode.set(code, other.get(code) ?? { ok: false, problem: 'unknown_code', detail: 'no line in the answer' })
-    }
-    return { byCode, warnings }
+    // Sina's empty string means "unknown or invalid code" (fixture sz160923).
+    return outcomesByCode(codes, records, { id, emptyProblem: 'unknown_code', piece: 'line', missing: 'no line in the answer', warnRepeats: false })
   }
 
   return {

@@ -17,8 +17,7 @@
  * - Limits from fields 47/48; `-1` (PT/delisted) → null and the quote is not tradable.
  */
 import type { Quote } from '../market/quote'
-import { fromPrefixed } from './codes'
-import { bookSide, looksSuspended, parseCompactBeijing, parseDecimal, round3 } from './parse-util'
+import { bookSide, looksSuspended, parseCompactBeijing, parseDecimal, parseRecords, round3, type EmptyRecord, type MalformedRecord } from './parse-util'
 
 export type TencentVolumeUnit = 'lots' | 'shares'
 
@@ -36,8 +35,8 @@ export type TencentRecord =
   /** `v_pv_none_match="1"`: some requested code is unknown (the marker does not say which). */
   | { kind: 'unknown' }
   /** `v_sh999999="";` */
-  | { kind: 'empty'; key: string; code: string | null }
-  | { kind: 'malformed'; key: string | null; code: string | null; reason: string }
+  | EmptyRecord
+  | MalformedRecord
 
 /** EQ skips records with ≤ 49 fields (`if len(stock) <= 49: continue`). */
 export const TENCENT_MIN_FIELDS = 50
@@ -46,35 +45,14 @@ const RECORD = /^v_([A-Za-z0-9_]+)="([^"]*)"$/
 const KEY_ONLY = /^v_([A-Za-z0-9_]+)=/
 
 export function parseTencent(text: string, source = 'tencent'): TencentRecord[] {
-  const out: TencentRecord[] = []
-  for (const raw of text.split(';')) {
-    const seg = raw.trim()
-    if (seg === '') continue
-    const m = RECORD.exec(seg)
-    if (!m) {
-      const k = KEY_ONLY.exec(seg)
-      const key = k ? k[1]! : null
-      out.push({ kind: 'malformed', key, code: key ? fromPrefixed(key) : null, reason: 'not a v_xx="..." record' })
-      continue
-    }
-    const key = m[1]!
-    const value = m[2]!
-    if (key === 'pv_none_match') {
-      out.push({ kind: 'unknown' })
-      continue
-    }
-    const code = fromPrefixed(key)
-    if (value === '') {
-      out.push({ kind: 'empty', key, code })
-      continue
-    }
-    if (code === null) {
-      out.push({ kind: 'malformed', key, code: null, reason: `unsupported key ${key}` })
-      continue
-    }
-    out.push(parseRecord(key, code, value, source))
-  }
-  return out
+  return parseRecords<TencentRecord>(text, {
+    separator: ';',
+    record: RECORD,
+    keyOnly: KEY_ONLY,
+    notARecord: 'not a v_xx="..." record',
+    marker: (key) => (key === 'pv_none_match' ? { kind: 'unknown' } : undefined),
+    parseValue: (key, code, value) => parseRecord(key, code, value, source),
+  })
 }
 
 function parseRecord(key: string, code: string, value: string, source: string): TencentRecord {
