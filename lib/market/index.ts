@@ -23,11 +23,25 @@ export {
   shanghaiSecondOfDay,
   isExchangeClosure,
   coveredYears,
+  coveredYearSources,
   isCalendarYearCovered,
+  isProvisionalDay,
+  isValidDay,
+  dayInfo,
+  yearSummary,
+  setCalendarData,
+  calendarDataVersion,
   weekdayOf,
   addDays,
   SHANGHAI_OFFSET_MS,
+  type CalendarData,
+  type CalendarDayEntry,
+  type CalendarYearEntry,
+  type CalendarOrigin,
+  type DayInfo,
+  type YearSummary,
 } from './calendar'
+export { parseCalendarImport, type ImportEntry, type ImportResult, type ImportRow, type ImportOptions } from './calendar-import'
 export { marketPhase, nextPhaseChange, canCancelAt, acceptsOrders, TRADING_DAY_SCHEDULE, type MarketPhase } from './phase'
 
 export { estimateFees, estimateFeesMilli, DEFAULT_FEE_RATES, type FeeRates, type FeeEstimate, type FeeInput } from './fees'

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
-import { addDays, coveredYears, isTradingDay, MarketRuleError, nextTradingDay, previousTradingDay, shanghaiDate, shanghaiTime, weekdayOf } from '@/lib/market'
+import { afterEach, describe, expect, it } from 'vitest'
+import { addDays, calendarDataVersion, coveredYears, dayInfo, isCalendarYearCovered, isProvisionalDay, isTradingDay, MarketRuleError, nextTradingDay, setCalendarData, previousTradingDay, shanghaiDate, shanghaiTime, weekdayOf } from '@/lib/market'
 
 const CLOSURES_2026 = [
   '2026-01-01', '2026-01-02',
@@ -49,30 +49,83 @@ describe('isTradingDay 2026 (a-share-rules §13)', () => {
   })
 })
 
-describe('calendar year guard', () => {
-  it('throws a clear error for 2027 until data exists', () => {
+describe('a year without published data (provisional)', () => {
+  it('keeps trading days for 2027 on the weekday rule, marked provisional', () => {
     expect(coveredYears().at(-1)).toBe(2026)
-    for (const d of ['2027-01-01', '2027-01-04', '2027-06-15', '2027-01-02']) {
-      try {
-        isTradingDay(d)
-        expect.unreachable(`${d} should throw`)
-      } catch (e) {
-        expect(e).toBeInstanceOf(MarketRuleError)
-        expect((e as MarketRuleError).code).toBe('CALENDAR_YEAR_NOT_COVERED')
-        expect((e as MarketRuleError).message).toContain('2027')
-        expect((e as MarketRuleError).messageEn).toContain('calendar-overrides.json')
-      }
+    expect(isTradingDay('2027-01-01')).toBe(false) // New Year's Day is always closed
+    expect(isTradingDay('2027-01-02')).toBe(false) // Saturday
+    expect(isTradingDay('2027-01-04')).toBe(true) // Monday
+    expect(isTradingDay('2027-06-15')).toBe(true)
+    for (const d of ['2027-01-01', '2027-01-04', '2027-06-15']) {
+      expect(isProvisionalDay(d)).toBe(true)
+      expect(dayInfo(d).origin).toBe('rule')
     }
+    expect(isProvisionalDay('2026-06-15')).toBe(false)
+    expect(dayInfo('2026-10-01')).toMatchObject({ trading: false, provisional: false, origin: 'package' })
   })
-  it('refuses years before the data too', () => {
-    expect(() => isTradingDay('2003-06-02')).toThrow(MarketRuleError)
+  it('years before the data fall back the same way, never throw', () => {
+    expect(isTradingDay('2003-06-02')).toBe(true)
+    expect(isProvisionalDay('2003-06-02')).toBe(true)
   })
-  it('nextTradingDay runs into the guard at the end of 2026', () => {
+  it('nextTradingDay runs across the end of 2026 into the provisional year', () => {
     expect(nextTradingDay('2026-12-30')).toBe('2026-12-31')
-    expect(() => nextTradingDay('2026-12-31')).toThrow(expect.objectContaining({ code: 'CALENDAR_YEAR_NOT_COVERED' }))
+    expect(nextTradingDay('2026-12-31')).toBe('2027-01-04')
+    expect(previousTradingDay('2027-01-04')).toBe('2026-12-31')
   })
   it('rejects malformed dates', () => {
     for (const d of ['2026-02-30', '2026-13-01', '20260914', '2026-9-14', '']) expect(() => isTradingDay(d)).toThrow(expect.objectContaining({ code: 'DATE_FORMAT' }))
+  })
+})
+
+describe('stored layers (setCalendarData)', () => {
+  afterEach(() => setCalendarData({ years: [], days: [] }))
+
+  it('admin closures make a provisional weekday closed, and a complete year stops being provisional', () => {
+    setCalendarData({
+      years: [],
+      days: [{ date: '2027-02-08', status: 'closed', origin: 'admin', kind: 'holiday', source: 'SSE notice' }],
+    })
+    expect(isTradingDay('2027-02-08')).toBe(false)
+    expect(dayInfo('2027-02-08')).toMatchObject({ provisional: false, origin: 'admin', source: 'SSE notice' })
+    expect(isProvisionalDay('2027-02-09')).toBe(true)
+    setCalendarData({ years: [{ year: 2027, origin: 'admin', source: 'SSE notice' }], days: [{ date: '2027-02-08', status: 'closed', origin: 'admin', source: 'SSE notice' }] })
+    expect(isProvisionalDay('2027-02-09')).toBe(false)
+    expect(isTradingDay('2027-02-09')).toBe(true)
+    expect(coveredYears().at(-1)).toBe(2027)
+    expect(isCalendarYearCovered(2027)).toBe(true)
+  })
+
+  it('admin beats the exchange feed, the feed beats the package, observations only fill provisional days', () => {
+    setCalendarData({
+      years: [],
+      days: [
+        { date: '2027-03-01', status: 'closed', origin: 'exchange', source: 'szse' },
+        { date: '2027-03-01', status: 'open', origin: 'admin', source: 'admin' },
+        { date: '2027-03-02', status: 'closed', origin: 'exchange', source: 'szse' },
+        { date: '2027-03-03', status: 'closed', origin: 'observed', source: 'no quotes by 09:35' },
+        { date: '2026-03-04', status: 'closed', origin: 'observed', source: 'no quotes by 09:35' },
+      ],
+    })
+    expect(isTradingDay('2027-03-01')).toBe(true)
+    expect(isTradingDay('2027-03-02')).toBe(false)
+    expect(dayInfo('2027-03-03')).toMatchObject({ trading: false, provisional: true, origin: 'observed' })
+    expect(isTradingDay('2026-03-04')).toBe(true) // a published year is not overridden by an observation
+  })
+
+  it('refuses a weekend marked open and keeps the previous data', () => {
+    setCalendarData({ years: [], days: [{ date: '2027-02-08', status: 'closed', origin: 'admin', source: 'x' }] })
+    const v = calendarDataVersion()
+    expect(() => setCalendarData({ years: [], days: [{ date: '2027-01-09', status: 'open', origin: 'admin', source: 'x' }] })).toThrow(expect.objectContaining({ code: 'CALENDAR_WEEKEND_OPEN' }))
+    expect(calendarDataVersion()).toBe(v)
+    expect(isTradingDay('2027-02-08')).toBe(false)
+  })
+
+  it('leaves the 2026 answers unchanged whatever is stored for 2027', () => {
+    setCalendarData({ years: [{ year: 2027, origin: 'exchange', source: 'szse' }], days: [{ date: '2027-01-04', status: 'closed', origin: 'exchange', source: 'szse' }] })
+    let n = 0
+    for (let d = '2026-01-01'; d <= '2026-12-31'; d = addDays(d, 1)) if (isTradingDay(d)) n++
+    expect(n).toBe(242)
+    expect(nextTradingDay('2026-12-31')).toBe('2027-01-05')
   })
 })
 

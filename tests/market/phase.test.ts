@@ -35,8 +35,10 @@ describe('marketPhase (Asia/Shanghai, whatever the process TZ)', () => {
     expect(marketPhase(T('10:00', '2026-10-10'))).toBe('closed') // make-up Saturday
   })
 
-  it('throws for a year without calendar data', () => {
-    expect(() => marketPhase(T('10:00', '2027-01-04'))).toThrow(MarketRuleError)
+  it('trades on the provisional rule in a year without published data', () => {
+    expect(marketPhase(T('10:00', '2027-01-04'))).toBe('continuous')
+    expect(marketPhase(T('10:00', '2027-01-01'))).toBe('closed')
+    expect(() => marketPhase(new Date(Number.NaN))).toThrow(MarketRuleError)
   })
 })
 
@@ -71,8 +73,10 @@ describe('nextPhaseChange', () => {
     }
   })
 
-  it('refuses to guess across the end of the calendar', () => {
-    expect(() => nextPhaseChange(T('15:30', '2026-12-31'))).toThrow(expect.objectContaining({ code: 'CALENDAR_YEAR_NOT_COVERED' }))
+  it('runs across the end of the published calendar into the provisional year', () => {
+    const r = nextPhaseChange(T('15:30', '2026-12-31'))
+    expect(r.phase).toBe('pre_open')
+    expect(r.at.toISOString()).toBe('2027-01-04T01:00:00.000Z')
   })
 })
 

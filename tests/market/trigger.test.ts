@@ -272,11 +272,13 @@ describe('evaluate: gates', () => {
     expect(r.signals).toHaveLength(n)
   })
 
-  it('holidays never fire; a year without calendar data is a note, not a crash', () => {
+  it('holidays never fire; a provisional year fires on a weekday with a fresh quote of that day', () => {
     expect(evaluate(monitor(), quote({ last: 9.8, time: at('10:00', '2026-10-01') }), at('10:00', '2026-10-01')).signals).toEqual([])
-    const r = evaluate(monitor(), quote({ last: 9.8, time: at('10:00', '2027-01-04') }), at('10:00', '2027-01-04'))
+    expect(evaluate(monitor(), quote({ last: 9.8, time: at('10:00', '2027-01-04') }), at('10:00', '2027-01-04')).signals).toHaveLength(1)
+    // a closed weekday in a provisional year: the feed still shows the last session's quote
+    const r = evaluate(monitor(), quote({ last: 9.8, time: at('14:59', '2027-02-05') }), at('10:00', '2027-02-08'))
     expect(r.signals).toEqual([])
-    expect(codes(r)).toEqual(['CALENDAR_YEAR_NOT_COVERED'])
+    expect(codes(r)).toContain('QUOTE_STALE')
   })
 
   it('ignoreSession is for replays only', () => {
