@@ -28,7 +28,14 @@ export const EVENT_TYPES = {
   QUOTES_STALE: 'WARNING',
   QUOTES_DOWN: 'CRITICAL',
   WORKER_STALLED: 'CRITICAL',
+  /** Stored by versions before the provisional calendar; kept so old notifications still render. */
   CALENDAR_MISSING: 'CRITICAL',
+  CALENDAR_PROVISIONAL: 'WARNING',
+  CALENDAR_NEXT_YEAR_MISSING: 'WARNING',
+  CALENDAR_DAY_CLOSED: 'WARNING',
+  CALENDAR_UPDATED: 'INFO',
+  CALENDAR_FETCHED: 'INFO',
+  CALENDAR_FETCH_FAILED: 'WARNING',
   DAILY_SUMMARY: 'INFO',
   TEST: 'INFO',
 } as const

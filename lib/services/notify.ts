@@ -87,3 +87,13 @@ export async function notifyAllUsers(tx: Tx, input: Omit<NotifyInput, 'userId' |
   }
   return out
 }
+
+/** Events only an admin can act on (the trading calendar, settings): every admin gets them. */
+export async function notifyAdmins(tx: Tx, input: Omit<NotifyInput, 'userId' | 'locale'>) {
+  const admins = await tx.user.findMany({ where: { role: 'ADMIN' }, select: { id: true, locale: true } })
+  const out = []
+  for (const u of admins) {
+    out.push(await notify(tx, { ...input, userId: u.id, locale: asLocale(u.locale), dedupeKey: input.dedupeKey ? `${input.dedupeKey}:u${u.id}` : undefined }))
+  }
+  return out
+}
