@@ -44,6 +44,9 @@ export const envSchema = z.object({
   QUOTE_SINA_URL: url.optional(),
   QUOTE_EASTMONEY_URL: url.optional(),
   QUOTE_TIMEOUT_MS: int(3000, 100, 60_000),
+  // The exchanges' published trading calendar (SZSE's monthly calendar format), fetched in December
+  // and January for the coming year. Unset: www.szse.cn. Empty: never fetch (enter it by hand).
+  CALENDAR_FEED_URL: z.union([z.literal(''), url]).optional(),
 
   // Worker
   MONITOR_INTERVAL_SECONDS: int(3, 1, 3600),

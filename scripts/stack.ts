@@ -151,6 +151,8 @@ export function simEnv(ready: SimReady): Env {
     QUOTE_TENCENT_URL: ready.url,
     MARKET_CLOCK: 'sim',
     SIM_URL: ready.url,
+    // the paper exchange serves the exchange-calendar format too: nothing leaves the machine
+    CALENDAR_FEED_URL: ready.url,
     DINGPAN_DEMO: '1',
   }
 }

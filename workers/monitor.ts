@@ -83,6 +83,8 @@ const worker = new MonitorWorker({
   bridgeTimeoutMs: env.MINIQMT_TIMEOUT_MS,
   absentAfterMs: env.ORDER_ABSENT_GRACE_SECONDS * 1000,
   leaseTtlMs: env.WORKER_LEASE_SECONDS ? env.WORKER_LEASE_SECONDS * 1000 : undefined,
+  // on the simulated clock the paper exchange answers the calendar too: a demo never reaches out
+  calendarFeed: { baseUrl: env.CALENDAR_FEED_URL ?? (env.MARKET_CLOCK === 'sim' ? env.SIM_URL : undefined), timeoutMs: env.QUOTE_TIMEOUT_MS * 3 },
 })
 const outbox = createOutbox({ logger: log })
 

@@ -1,6 +1,6 @@
 import packageDays from 'chinese-days/dist/chinese-days.json'
 import overridesJson from './calendar-overrides.json'
-import { MarketRuleError } from './errors'
+import { MarketRuleError, type Reason } from './errors'
 
 /**
  * Exchange trading calendar (a-share-rules §13), in layers, highest first:
@@ -282,6 +282,29 @@ export function yearSummary(year: number): YearSummary {
   }
   const cov = layers.years.get(year) ?? null
   return { year, covered: cov !== null, coveredBy: cov, tradingDays, provisionalDays, closures, makeups }
+}
+
+/**
+ * Whether a fetched year looks like a published schedule rather than a bare weekday grid (which an
+ * exchange site may serve for months it has not published yet): every day present once, no
+ * weekend open, 1 January closed, and the Spring Festival and National Day weeks closed.
+ */
+export function plausibleYearSchedule(year: number, days: Array<{ date: string; trading: boolean }>): { ok: true; closures: number } | { ok: false; reason: Reason } {
+  const bad = (zh: string, en: string) => ({ ok: false as const, reason: { code: 'CALENDAR_IMPLAUSIBLE', message: `${year} 年交易日历不可信: ${zh}`, messageEn: `the ${year} calendar is not plausible: ${en}` } })
+  const byDate = new Map<string, boolean>()
+  for (const d of days) {
+    if (!isValidDay(d.date) || !d.date.startsWith(`${year}-`)) return bad(`日期 ${d.date} 不属于该年`, `date ${d.date} is not in that year`)
+    if (byDate.has(d.date)) return bad(`${d.date} 出现两次`, `${d.date} appears twice`)
+    if (d.trading && weekdayOf(d.date) % 6 === 0) return bad(`周末 ${d.date} 标为交易日`, `weekend ${d.date} marked as trading`)
+    byDate.set(d.date, d.trading)
+  }
+  const total = (Date.UTC(year + 1, 0, 1) - Date.UTC(year, 0, 1)) / MS_PER_DAY
+  if (byDate.size !== total) return bad(`只有 ${byDate.size}/${total} 天`, `only ${byDate.size} of ${total} days`)
+  if (byDate.get(`${year}-01-01`)) return bad('1月1日标为交易日', '1 January marked as trading')
+  const closedWeekdays = (from: string, to: string) => [...byDate].filter(([d, t]) => d >= from && d <= to && !t && weekdayOf(d) % 6 !== 0).length
+  if (closedWeekdays(`${year}-01-20`, `${year}-02-25`) < 3) return bad('没有春节休市', 'no Spring Festival closure')
+  if (closedWeekdays(`${year}-10-01`, `${year}-10-08`) < 3) return bad('没有国庆休市', 'no National Day closure')
+  return { ok: true, closures: closedWeekdays(`${year}-01-01`, `${year}-12-31`) }
 }
 
 export function addDays(day: string, n: number): string {

@@ -29,6 +29,7 @@ export {
   isValidDay,
   dayInfo,
   yearSummary,
+  plausibleYearSchedule,
   setCalendarData,
   calendarDataVersion,
   weekdayOf,

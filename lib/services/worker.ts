@@ -7,7 +7,6 @@
 import {
   evaluate,
   marketPhase,
-  MarketRuleError,
   nextPhaseChange,
   normalizeMemo,
   isTradingDay,
@@ -37,6 +36,8 @@ import { marketViewFromSnapshot, readAccount, refreshAccount, saveAccountView } 
 import { notifyAllUsers } from './notify'
 import { dailySummary } from './daily-summary'
 import { crashPoint } from './crash-points'
+import { CalendarWatch, type SessionState } from './runtime/calendar-watch'
+import type { CalendarFeedOptions } from '@/lib/quotes'
 
 export const LEASE_NAME = 'monitor'
 
@@ -53,6 +54,8 @@ export interface WorkerOptions {
   leaseTtlMs?: number
   /** Grace period before an order missing at the bridge is declared absent (tests shorten it). */
   absentAfterMs?: number
+  /** The exchange's published calendar; `baseUrl: ''` turns fetching off. */
+  calendarFeed?: CalendarFeedOptions
 }
 
 export interface TickResult {
@@ -113,10 +116,12 @@ export class MonitorWorker {
   private postCloseDay: string | null = null
   private lastIdleBeat = 0
   private lastConnectAttempt = 0
-  private calendarMissingYear: number | null = null
   private stopping = false
+  readonly calendar: CalendarWatch
 
-  constructor(private readonly o: WorkerOptions) {}
+  constructor(private readonly o: WorkerOptions) {
+    this.calendar = new CalendarWatch({ log: o.log, feed: o.calendarFeed ?? { baseUrl: '' } })
+  }
 
   get holdsLease(): boolean {
     return !!this.lease?.held
@@ -178,12 +183,13 @@ export class MonitorWorker {
 
     let phase: MarketPhase
     try {
+      // A year without published closures is provisional, never a stop: see CalendarWatch.
+      await this.calendar.beforeTick(now)
       phase = marketPhase(now)
-      isTradingDay(shanghaiDate(now))
     } catch (e) {
-      if (e instanceof MarketRuleError) await this.calendarMissing(now)
-      await this.beat(new Date(started), 'closed', now, { errors: [(e as Error).message] })
-      return { kind: 'error', nextDelayMs: 60_000 }
+      this.o.log.error({ err: e }, 'trading calendar unavailable')
+      await this.beat(new Date(started), 'unknown', now, { errors: [`calendar: ${(e as Error).message}`] })
+      return { kind: 'error', nextDelayMs: 5_000 }
     }
 
     await this.dailyJobs(now, settings).catch((e) => this.o.log.error({ err: e }, 'daily job failed'))
@@ -278,6 +284,15 @@ export class MonitorWorker {
         await this.quoteHealth(codes.length, res.quotes.size, res.problems.size, stats.stale, phase, settings, staleCodes)
       }
       lap('quotes')
+      // On a provisional day nothing is sent until the quote feed shows a trade of the day.
+      const session: SessionState = await this.calendar.confirmSession(now, quotes, codes.length)
+      if (session === 'closed') {
+        stats.errors.push('calendar: provisional day recorded closed (no trade of the day by 09:35)')
+        this.dirty = true
+        stats.durationMs = Date.now() - t0
+        await this.beat(new Date(t0), 'closed', now, { ...stats })
+        return stats
+      }
       await this.o.broker.onQuotes?.([...quotes.values()], now)
       const snapshot = await marketViewFromSnapshot()
       // Evaluation uses the last snapshot (or the fresh read if it is already in); sizing an order
@@ -316,6 +331,7 @@ export class MonitorWorker {
         this.dirtyIds.add(m.id) // state, episode and memo moved in the database
       }
       const sendNow = async () => {
+        if (session === 'unconfirmed') return
         const r = await sendPendingOrders(this.sendDeps(settings), now, quotes, { killSwitch: settings.killSwitch.on, market: marketSettled ? market : null })
         sendStats.sent += r.sent
         sendStats.unknown += r.unknown
@@ -514,14 +530,6 @@ export class MonitorWorker {
       await dailySummary(day)
       this.o.log.info({ day }, 'post-close: orders reconciled, daily summary written')
     }
-  }
-
-  private async calendarMissing(now: Date): Promise<void> {
-    const year = Number(shanghaiDate(now).slice(0, 4))
-    if (this.calendarMissingYear === year) return
-    this.calendarMissingYear = year
-    this.o.log.error({ year }, 'no exchange calendar for this year: not trading')
-    await writeTx(getDb(), (tx) => notifyAllUsers(tx, { type: 'CALENDAR_MISSING', params: { year }, dedupeKey: `calendar-missing:${year}` }))
   }
 
   private async beat(started: Date, phase: string, marketTime: Date, s: Partial<CycleStats>): Promise<void> {
