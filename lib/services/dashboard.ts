@@ -10,6 +10,7 @@ import { getSnapshots } from '@/lib/db/quotes'
 import { loadRuntimeSettings, type RuntimeDefaults } from './runtime-settings'
 import { workerStatus, type WorkerStatus } from './health'
 import { phaseAt, TRADING_PHASES, type MarketClockReading } from './market-clock-view'
+import { syncCalendar } from './runtime/calendar'
 
 export type Freshness = 'fresh' | 'stale' | 'closed' | 'none' | 'unknown'
 
@@ -124,6 +125,7 @@ export type DashboardRow = ReturnType<typeof rowOf>
 export async function buildDashboard(userId: number, o: DashboardOptions) {
   const wallNow = o.wallNow ?? new Date()
   const now = o.clock.now
+  await syncCalendar()
   const phase = phaseAt(now)
   const [settings, stocks, beat, bridge] = await Promise.all([loadRuntimeSettings(o.defaults), listLiveStocks(userId), latestBeat(), getHealthRow('bridge')])
   const today = now ? shanghaiDayRange(now) : null
@@ -141,7 +143,7 @@ export async function buildDashboard(userId: number, o: DashboardOptions) {
   return {
     generatedAt: wallNow.toISOString(),
     clock: { mode: o.clock.mode, now: now?.toISOString() ?? null, estimated: o.clock.estimated, error: o.clock.error },
-    market: { phase: phase.phase, next: phase.next ? { phase: phase.next.phase, at: phase.next.at.toISOString() } : null, error: phase.error, day: now ? shanghaiDate(now) : null },
+    market: { phase: phase.phase, next: phase.next ? { phase: phase.next.phase, at: phase.next.at.toISOString() } : null, error: phase.error, day: now ? shanghaiDate(now) : null, calendar: phase.calendar },
     worker: {
       status: wStatus,
       lastBeatAt: lastBeatAt?.toISOString() ?? null,

@@ -5,7 +5,7 @@
  * worker. One SimClock per process, re-synced at most every `minSyncMs`; when the exchange does not
  * answer, the reading says so (`error`) and, if it was synced before, extrapolates (`estimated`).
  */
-import { marketPhase, MarketRuleError, nextPhaseChange, type MarketPhase } from '@/lib/market'
+import { dayInfo, marketPhase, MarketRuleError, nextPhaseChange, shanghaiDate, type CalendarOrigin, type MarketPhase } from '@/lib/market'
 import { SimClock } from './clock'
 
 export interface ClockConfig {
@@ -54,20 +54,32 @@ export async function readMarketClock(cfg: ClockConfig, minSyncMs = 1_000): Prom
   return { mode: 'sim', now: s.clock.now(), estimated: !!s.lastError, error: s.lastError }
 }
 
+export interface CalendarReading {
+  day: string
+  trading: boolean
+  /** No published schedule covers the day: the weekday rule, confirmed from quotes by the worker. */
+  provisional: boolean
+  origin: CalendarOrigin
+  source: string
+}
+
 export interface PhaseReading {
   phase: MarketPhase | 'unknown'
   next: { phase: MarketPhase; at: Date } | null
-  /** Set when the calendar cannot answer (a year without exchange data). */
+  /** Today's calendar answer and where it came from (callers sync the stored layers first). */
+  calendar: CalendarReading | null
+  /** Set when the time cannot be read as a market time. */
   error: string | null
 }
 
 /** The phase at the market clock's time, and when the next one starts. */
 export function phaseAt(now: Date | null): PhaseReading {
-  if (!now) return { phase: 'unknown', next: null, error: null }
+  if (!now) return { phase: 'unknown', next: null, calendar: null, error: null }
   try {
-    return { phase: marketPhase(now), next: nextPhaseChange(now), error: null }
+    const info = dayInfo(shanghaiDate(now))
+    return { phase: marketPhase(now), next: nextPhaseChange(now), calendar: { day: info.date, trading: info.trading, provisional: info.provisional, origin: info.origin, source: info.source }, error: null }
   } catch (e) {
-    if (e instanceof MarketRuleError) return { phase: 'unknown', next: null, error: e.message }
+    if (e instanceof MarketRuleError) return { phase: 'unknown', next: null, calendar: null, error: e.message }
     throw e
   }
 }

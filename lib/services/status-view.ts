@@ -6,6 +6,7 @@
 import { heartbeats, heartbeatsWithErrors, serviceHealthRows, workerLeases } from '@/lib/db/status'
 import { workerStatus } from './health'
 import { phaseAt, type MarketClockReading } from './market-clock-view'
+import { syncCalendar } from './runtime/calendar'
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null
 
@@ -33,10 +34,11 @@ export async function statusView(o: { clock: MarketClockReading; staleAfterSec: 
   const [beats, errorBeats, services, leases] = await Promise.all([heartbeats(o.limit ?? 60), heartbeatsWithErrors(20), serviceHealthRows(), workerLeases()])
   const last = beats[0]
   const lastAt = last ? (last.cycleEndedAt ?? last.cycleStartedAt) : null
+  await syncCalendar()
   const phase = phaseAt(o.clock.now)
   return {
     generatedAt: wallNow.toISOString(),
-    clock: { mode: o.clock.mode, now: iso(o.clock.now), estimated: o.clock.estimated, error: o.clock.error, phase: phase.phase, next: phase.next ? { phase: phase.next.phase, at: phase.next.at.toISOString() } : null, calendarError: phase.error },
+    clock: { mode: o.clock.mode, now: iso(o.clock.now), estimated: o.clock.estimated, error: o.clock.error, phase: phase.phase, next: phase.next ? { phase: phase.next.phase, at: phase.next.at.toISOString() } : null, calendarError: phase.error, calendar: phase.calendar },
     worker: {
       status: workerStatus(lastAt, wallNow, o.staleAfterSec),
       lastBeatAt: iso(lastAt),
