@@ -13,10 +13,13 @@ import { formatPrice } from '@/lib/format'
 import { AutoTradeSwitch } from '@/app/(app)/stocks/_components/auto-trade-switch'
 import { FreshnessBadge, HealthDot, MonitorStateBadge, useAge } from '@/app/_components/live/badges'
 import { clockTime, dayTime, fetchJson, signedPct, trendClass } from '@/app/_components/live/fmt'
+import { DataTable } from '@/app/_components/data-table'
+import { FilterField } from '@/app/_components/filters'
 
 const REFRESH_MS = 3_000
 type SortKey = 'default' | 'code' | 'change' | 'zone' | 'state'
 const STATE_ORDER = ['EXIT_PENDING', 'ENTRY_PENDING', 'HOLDING', 'WATCHING', 'PAUSED', 'CLOSED']
+const pctAbs = (v: number) => signedPct(Math.abs(v)).replace('+', '')
 
 function sortRows(rows: DashboardRow[], key: SortKey, dir: 1 | -1): DashboardRow[] {
   if (key === 'default') return dir === 1 ? rows : [...rows].reverse()
@@ -106,8 +109,7 @@ export function DashboardView({ initial }: { initial: Dashboard }) {
       ) : (
         <>
           <div className="flex flex-wrap items-end gap-2">
-            <label className="text-sm">
-              <span className="block text-slate-600">{t('searchLabel')}</span>
+            <FilterField label={t('searchLabel')}>
               <input
                 type="search"
                 value={query}
@@ -116,9 +118,8 @@ export function DashboardView({ initial }: { initial: Dashboard }) {
                 data-testid="dashboard-search"
                 className="mt-0.5 w-48 rounded border border-slate-300 px-2 py-1.5 text-base sm:text-sm"
               />
-            </label>
-            <label className="text-sm">
-              <span className="block text-slate-600">{t('sortLabel')}</span>
+            </FilterField>
+            <FilterField label={t('sortLabel')}>
               <select
                 value={`${sort}:${dir}`}
                 onChange={(e) => {
@@ -137,116 +138,136 @@ export function DashboardView({ initial }: { initial: Dashboard }) {
                   )),
                 )}
               </select>
-            </label>
+            </FilterField>
             <span className="pb-2 text-xs text-slate-500">{t('count', { shown: rows.length, total: d.rows.length })}</span>
           </div>
-          {rows.length === 0 ? (
-            <p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-slate-600">{t('noMatch', { query })}</p>
-          ) : (
-            <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
-              <table className="min-w-full text-sm" data-testid="dashboard-table">
-                <thead className="bg-slate-50 text-left text-xs text-slate-600">
-                  <tr>
-                    <th className="sticky left-0 z-10 bg-slate-50 px-3 py-2" aria-sort={ariaSort('code')}>
-                      {sortHeader('code', t('columns.stock'))}
-                    </th>
-                    <th className="px-3 py-2 text-right">{t('columns.last')}</th>
-                    <th className="px-3 py-2 text-right" aria-sort={ariaSort('change')}>
-                      {sortHeader('change', t('columns.change'))}
-                    </th>
-                    <th className="px-3 py-2" aria-sort={ariaSort('zone')}>
-                      {sortHeader('zone', t('columns.zone'))}
-                    </th>
-                    <th className="px-3 py-2">{t('columns.takeProfit')}</th>
-                    <th className="px-3 py-2">{t('columns.stopLoss')}</th>
-                    <th className="px-3 py-2" aria-sort={ariaSort('state')}>
-                      {sortHeader('state', t('columns.state'))}
-                    </th>
-                    <th className="px-3 py-2">{t('columns.autoTrade')}</th>
-                    <th className="px-3 py-2">{t('columns.lastSignal')}</th>
-                    <th className="px-3 py-2">{t('columns.freshness')}</th>
-                  </tr>
-                </thead>
-                <tbody className="tabular">
-                  {rows.map((r) => (
-                    <Row key={r.id} r={r} maxAgeSec={d.maxQuoteAgeSec} />
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <DataTable
+            testId="dashboard-table"
+            frameClassName="relative"
+            rows={rows}
+            rowKey={(r) => r.id}
+            rowProps={(r) => ({ 'data-testid': `dash-row-${r.code}`, className: 'align-top' })}
+            empty={<p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-slate-600">{t('noMatch', { query })}</p>}
+            columns={[
+              {
+                header: sortHeader('code', t('columns.stock')),
+                headProps: { className: 'sticky left-0 z-10 bg-slate-50', 'aria-sort': ariaSort('code') },
+                className: 'sticky left-0 z-10 bg-white',
+                cell: (r) => (
+                  <>
+                    <Link href={`/stocks/${r.id}`} className="font-medium text-sky-800 hover:underline">
+                      {r.code}
+                    </Link>
+                    <div className="text-slate-600">{r.name}</div>
+                    {!r.enabled && <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-800">{t('disabled')}</span>}
+                  </>
+                ),
+              },
+              {
+                header: t('columns.last'),
+                numeric: true,
+                className: (r) => `font-semibold ${trendClass(r.quote?.changePct ?? null)}`,
+                cellProps: (r) => ({ 'data-testid': `dash-price-${r.code}` }),
+                cell: (r) => (
+                  <>
+                    {formatPrice(r.code, r.quote?.last)}
+                    {r.quote?.suspended && <div className="text-xs font-normal text-amber-700">{tl('suspended')}</div>}
+                  </>
+                ),
+              },
+              {
+                header: sortHeader('change', t('columns.change')),
+                headProps: { 'aria-sort': ariaSort('change') },
+                numeric: true,
+                className: (r) => trendClass(r.quote?.changePct ?? null),
+                cellProps: (r) => ({ 'data-testid': `dash-change-${r.code}` }),
+                cell: (r) => signedPct(r.quote?.changePct ?? null),
+              },
+              {
+                header: sortHeader('zone', t('columns.zone')),
+                headProps: { 'aria-sort': ariaSort('zone') },
+                className: 'whitespace-nowrap',
+                cellProps: (r) => ({ 'data-testid': `dash-zone-${r.code}`, 'data-where': r.zone?.where ?? 'none' }),
+                cell: (r) => (
+                  <>
+                    <div>
+                      {formatPrice(r.code, r.entryLow)} – {formatPrice(r.code, r.entryHigh)}
+                    </div>
+                    {r.zone && (
+                      <div className={`text-xs ${r.zone.where === 'inside' ? 'font-medium text-sky-700' : 'text-slate-500'}`}>
+                        {r.zone.where === 'inside' ? t('zone.inside') : t(`zone.${r.zone.where}`, { pct: pctAbs(r.zone.pct) })}
+                      </div>
+                    )}
+                  </>
+                ),
+              },
+              {
+                header: t('columns.takeProfit'),
+                className: 'whitespace-nowrap',
+                cell: (r) => (
+                  <>
+                    <div className="text-up">{formatPrice(r.code, r.takeProfit)}</div>
+                    <div className="text-xs text-slate-500">{signedPct(r.takeProfitPct)}</div>
+                  </>
+                ),
+              },
+              {
+                header: t('columns.stopLoss'),
+                className: 'whitespace-nowrap',
+                cell: (r) => (
+                  <>
+                    <div className="text-down">{formatPrice(r.code, r.stopLoss)}</div>
+                    <div className="text-xs text-slate-500">{signedPct(r.stopLossPct)}</div>
+                    {r.trailingLevel != null && <div className="text-xs text-slate-500">{t('trailing', { level: formatPrice(r.code, r.trailingLevel) })}</div>}
+                  </>
+                ),
+              },
+              {
+                header: sortHeader('state', t('columns.state')),
+                headProps: { 'aria-sort': ariaSort('state') },
+                cell: (r) => (
+                  <>
+                    <MonitorStateBadge state={r.state} testId={`dash-state-${r.code}`} />
+                    {r.positionQty > 0 && <div className="mt-0.5 text-xs text-slate-500">{t('position', { qty: r.positionQty })}</div>}
+                  </>
+                ),
+              },
+              {
+                header: t('columns.autoTrade'),
+                cell: (r) => <AutoTradeSwitch key={`${r.id}:${r.autoTrade}`} stockId={r.id} code={r.code} initial={r.autoTrade} />,
+              },
+              {
+                header: t('columns.lastSignal'),
+                className: 'whitespace-nowrap text-xs',
+                cellProps: (r) => ({ 'data-testid': `dash-signal-${r.code}` }),
+                cell: (r) =>
+                  r.lastSignal ? (
+                    <>
+                      <div className="font-medium">{tl(`kind.${r.lastSignal.kind}` as never)}</div>
+                      <div className="text-slate-500">
+                        {dayTime(r.lastSignal.at)}
+                        {r.lastSignal.outcome ? ` · ${tl(`outcome.${r.lastSignal.outcome}` as never)}` : ''}
+                      </div>
+                    </>
+                  ) : (
+                    <span className="text-slate-400">—</span>
+                  ),
+              },
+              {
+                header: t('columns.freshness'),
+                className: 'whitespace-nowrap',
+                cell: (r) => (
+                  <>
+                    <FreshnessBadge state={r.freshness} ageSec={r.quoteAgeSec} time={r.quote?.time ?? null} maxAgeSec={d.maxQuoteAgeSec} testId={`dash-fresh-${r.code}`} />
+                    {r.quote && <div className="mt-0.5 text-xs text-slate-500">{clockTime(r.quote.time, locale)}</div>}
+                  </>
+                ),
+              },
+            ]}
+          />
         </>
       )}
     </section>
-  )
-}
-
-function Row({ r, maxAgeSec }: { r: DashboardRow; maxAgeSec: number }) {
-  const t = useTranslations('dashboard')
-  const tl = useTranslations('live')
-  const locale = useLocale()
-  const change = r.quote?.changePct ?? null
-  const pctAbs = (v: number) => signedPct(Math.abs(v)).replace('+', '')
-  return (
-    <tr data-testid={`dash-row-${r.code}`} className="border-t border-slate-100 align-top">
-      <td className="sticky left-0 z-10 bg-white px-3 py-2">
-        <Link href={`/stocks/${r.id}`} className="font-medium text-sky-800 hover:underline">
-          {r.code}
-        </Link>
-        <div className="text-slate-600">{r.name}</div>
-        {!r.enabled && <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-800">{t('disabled')}</span>}
-      </td>
-      <td className={`px-3 py-2 text-right font-semibold ${trendClass(change)}`} data-testid={`dash-price-${r.code}`}>
-        {formatPrice(r.code, r.quote?.last)}
-        {r.quote?.suspended && <div className="text-xs font-normal text-amber-700">{tl('suspended')}</div>}
-      </td>
-      <td className={`px-3 py-2 text-right ${trendClass(change)}`} data-testid={`dash-change-${r.code}`}>
-        {signedPct(change)}
-      </td>
-      <td className="whitespace-nowrap px-3 py-2" data-testid={`dash-zone-${r.code}`} data-where={r.zone?.where ?? 'none'}>
-        <div>
-          {formatPrice(r.code, r.entryLow)} – {formatPrice(r.code, r.entryHigh)}
-        </div>
-        {r.zone && (
-          <div className={`text-xs ${r.zone.where === 'inside' ? 'font-medium text-sky-700' : 'text-slate-500'}`}>
-            {r.zone.where === 'inside' ? t('zone.inside') : t(`zone.${r.zone.where}`, { pct: pctAbs(r.zone.pct) })}
-          </div>
-        )}
-      </td>
-      <td className="whitespace-nowrap px-3 py-2">
-        <div className="text-up">{formatPrice(r.code, r.takeProfit)}</div>
-        <div className="text-xs text-slate-500">{signedPct(r.takeProfitPct)}</div>
-      </td>
-      <td className="whitespace-nowrap px-3 py-2">
-        <div className="text-down">{formatPrice(r.code, r.stopLoss)}</div>
-        <div className="text-xs text-slate-500">{signedPct(r.stopLossPct)}</div>
-        {r.trailingLevel != null && <div className="text-xs text-slate-500">{t('trailing', { level: formatPrice(r.code, r.trailingLevel) })}</div>}
-      </td>
-      <td className="px-3 py-2">
-        <MonitorStateBadge state={r.state} testId={`dash-state-${r.code}`} />
-        {r.positionQty > 0 && <div className="mt-0.5 text-xs text-slate-500">{t('position', { qty: r.positionQty })}</div>}
-      </td>
-      <td className="px-3 py-2">
-        <AutoTradeSwitch key={`${r.id}:${r.autoTrade}`} stockId={r.id} code={r.code} initial={r.autoTrade} />
-      </td>
-      <td className="whitespace-nowrap px-3 py-2 text-xs" data-testid={`dash-signal-${r.code}`}>
-        {r.lastSignal ? (
-          <>
-            <div className="font-medium">{tl(`kind.${r.lastSignal.kind}` as never)}</div>
-            <div className="text-slate-500">
-              {dayTime(r.lastSignal.at)}
-              {r.lastSignal.outcome ? ` · ${tl(`outcome.${r.lastSignal.outcome}` as never)}` : ''}
-            </div>
-          </>
-        ) : (
-          <span className="text-slate-400">—</span>
-        )}
-      </td>
-      <td className="whitespace-nowrap px-3 py-2">
-        <FreshnessBadge state={r.freshness} ageSec={r.quoteAgeSec} time={r.quote?.time ?? null} maxAgeSec={maxAgeSec} testId={`dash-fresh-${r.code}`} />
-        {r.quote && <div className="mt-0.5 text-xs text-slate-500">{clockTime(r.quote.time, locale)}</div>}
-      </td>
-    </tr>
   )
 }
 

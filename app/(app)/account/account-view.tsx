@@ -5,6 +5,7 @@ import useSWR from 'swr'
 import type { AccountNumbers, AccountPageData, PositionRow } from '@/lib/services/account-view'
 import { formatPrice, formatTime } from '@/lib/format'
 import { fetchJson, money, trendClass } from '@/app/_components/live/fmt'
+import { DataTable } from '@/app/_components/data-table'
 
 export function AccountView() {
   const t = useTranslations('account')
@@ -89,49 +90,36 @@ function Positions({ rows, testId }: { rows: PositionRow[]; testId: string }) {
   return (
     <div>
       <h2 className="mb-1 font-semibold">{t('positions')}</h2>
-      {rows.length === 0 ? (
-        <p className="text-sm text-slate-600">{t('noPositions')}</p>
-      ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full text-sm" data-testid={testId}>
-            <thead className="bg-slate-50 text-left text-xs text-slate-600">
-              <tr>
-                <th className="px-3 py-2">{t('columns.stock')}</th>
-                <th className="px-3 py-2 text-right">{t('columns.volume')}</th>
-                <th className="px-3 py-2 text-right">{t('columns.canUse')}</th>
-                <th className="px-3 py-2 text-right">{t('columns.avgPrice')}</th>
-                <th className="px-3 py-2 text-right">{t('columns.marketValue')}</th>
-                <th className="px-3 py-2 text-right">{t('columns.pnl')}</th>
-                <th className="px-3 py-2">{t('columns.managed')}</th>
-              </tr>
-            </thead>
-            <tbody className="tabular">
-              {rows.map((p) => (
-                <tr key={p.code} data-testid={`position-${p.code}`} className="border-t border-slate-100">
-                  <td className="px-3 py-2">
-                    {p.stockId ? (
-                      <Link href={`/stocks/${p.stockId}`} className="font-medium text-sky-800 hover:underline">
-                        {p.code}
-                      </Link>
-                    ) : (
-                      <span className="font-medium">{p.code}</span>
-                    )}
-                    {p.name && <div className="text-xs text-slate-600">{p.name}</div>}
-                  </td>
-                  <td className="px-3 py-2 text-right">{p.volume}</td>
-                  <td className="px-3 py-2 text-right font-medium" data-testid={`position-canuse-${p.code}`}>
-                    {p.canUseVolume}
-                  </td>
-                  <td className="px-3 py-2 text-right">{formatPrice(p.code, p.avgPrice)}</td>
-                  <td className="px-3 py-2 text-right">{money(p.marketValue)}</td>
-                  <td className={`px-3 py-2 text-right ${trendClass(p.unrealizedPnl)}`}>{money(p.unrealizedPnl)}</td>
-                  <td className="px-3 py-2 text-xs">{p.managedQty != null ? t('managed', { qty: p.managedQty }) : <span className="text-slate-400">{t('notMonitored')}</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        testId={testId}
+        rows={rows}
+        rowKey={(p) => p.code}
+        rowProps={(p) => ({ 'data-testid': `position-${p.code}` })}
+        empty={<p className="text-sm text-slate-600">{t('noPositions')}</p>}
+        columns={[
+          {
+            header: t('columns.stock'),
+            cell: (p) => (
+              <>
+                {p.stockId ? (
+                  <Link href={`/stocks/${p.stockId}`} className="font-medium text-sky-800 hover:underline">
+                    {p.code}
+                  </Link>
+                ) : (
+                  <span className="font-medium">{p.code}</span>
+                )}
+                {p.name && <div className="text-xs text-slate-600">{p.name}</div>}
+              </>
+            ),
+          },
+          { header: t('columns.volume'), numeric: true, cell: (p) => p.volume },
+          { header: t('columns.canUse'), numeric: true, className: 'font-medium', cellProps: (p) => ({ 'data-testid': `position-canuse-${p.code}` }), cell: (p) => p.canUseVolume },
+          { header: t('columns.avgPrice'), numeric: true, cell: (p) => formatPrice(p.code, p.avgPrice) },
+          { header: t('columns.marketValue'), numeric: true, cell: (p) => money(p.marketValue) },
+          { header: t('columns.pnl'), numeric: true, className: (p) => trendClass(p.unrealizedPnl), cell: (p) => money(p.unrealizedPnl) },
+          { header: t('columns.managed'), className: 'text-xs', cell: (p) => (p.managedQty != null ? t('managed', { qty: p.managedQty }) : <span className="text-slate-400">{t('notMonitored')}</span>) },
+        ]}
+      />
       <p className="mt-1 text-xs text-slate-500">{t('t1Hint')}</p>
     </div>
   )

@@ -5,8 +5,9 @@ import { listNotifications, notificationTypes } from '@/lib/db/notifications'
 import { listStocksForUser } from '@/lib/db/stocks'
 import { notificationQuerySchema } from '@/lib/schemas/notifications'
 import { formatTime } from '@/lib/format'
-import { issuesToFieldErrors } from '@/lib/schemas/issues'
 import { isEventType } from '@/lib/services/events'
+import { FilterField, filterErrorText, StockOptions } from '@/app/_components/filters'
+import { Pagination } from '@/app/_components/pagination'
 import { AutoRefresh, MarkAllReadButton, MarkReadButton } from './notification-actions'
 
 export const dynamic = 'force-dynamic'
@@ -27,14 +28,8 @@ export default async function NotificationsPage({ searchParams }: { searchParams
   const t = await getTranslations('notifications')
   const te = await getTranslations('errors')
   const typeLabel = (ty: string) => (isEventType(ty) ? t(`types.${ty}`) : ty)
-  const invalid = parsed.success
-    ? null
-    : Object.entries(issuesToFieldErrors(parsed.error.issues, (k, p) => te(k as never, p as never)))
-        .map(([field, msgs]) => `${field}: ${msgs.join('；')}`)
-        .join(' · ')
-  const tc = await getTranslations('common')
+  const invalid = parsed.success ? null : filterErrorText(parsed.error.issues, te)
   const locale = await getLocale()
-  const pages = Math.max(1, Math.ceil(total / q.pageSize))
   const pageHref = (page: number) => {
     const sp = new URLSearchParams(Object.entries(raw).filter((e): e is [string, string] => !!e[1]))
     sp.set('page', String(page))
@@ -50,8 +45,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
         <MarkAllReadButton />
       </div>
       <form method="get" className="mb-4 flex flex-wrap items-end gap-2 rounded-lg border border-slate-200 bg-white p-3">
-        <label className="text-sm">
-          <span className="block text-slate-600">{t('filterType')}</span>
+        <FilterField label={t('filterType')}>
           <select name="type" defaultValue={raw.type ?? ''} className={select}>
             <option value="">{t('allTypes')}</option>
             {types.map((ty) => (
@@ -60,27 +54,19 @@ export default async function NotificationsPage({ searchParams }: { searchParams
               </option>
             ))}
           </select>
-        </label>
-        <label className="text-sm">
-          <span className="block text-slate-600">{t('filterStock')}</span>
+        </FilterField>
+        <FilterField label={t('filterStock')}>
           <select name="stockId" defaultValue={raw.stockId ?? ''} className={select}>
             <option value="">{t('allStocks')}</option>
-            {[...active, ...archived].map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.code} {s.name}
-                {s.archivedAt ? ` ${t('archivedStock')}` : ''}
-              </option>
-            ))}
+            <StockOptions stocks={[...active, ...archived]} archivedMark={` ${t('archivedStock')}`} />
           </select>
-        </label>
-        <label className="text-sm">
-          <span className="block text-slate-600">{t('filterFrom')}</span>
+        </FilterField>
+        <FilterField label={t('filterFrom')}>
           <input type="date" name="from" defaultValue={raw.from ?? ''} className={select} />
-        </label>
-        <label className="text-sm">
-          <span className="block text-slate-600">{t('filterTo')}</span>
+        </FilterField>
+        <FilterField label={t('filterTo')}>
           <input type="date" name="to" defaultValue={raw.to ?? ''} className={select} />
-        </label>
+        </FilterField>
         <label className="flex items-center gap-1 text-sm">
           <input type="checkbox" name="unread" value="1" defaultChecked={raw.unread === '1'} />
           {t('onlyUnread')}
@@ -134,15 +120,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
           ))}
         </ul>
       )}
-      <nav className="mt-4 flex items-center justify-between text-sm" aria-label="pagination">
-        <span className="text-slate-600">
-          {tc('total', { total })} · {tc('page', { page: q.page, pages })}
-        </span>
-        <span className="space-x-3">
-          {q.page > 1 && <Link href={pageHref(q.page - 1)}>{tc('prev')}</Link>}
-          {q.page < pages && <Link href={pageHref(q.page + 1)}>{tc('next')}</Link>}
-        </span>
-      </nav>
+      <Pagination className="mt-4" total={total} page={q.page} pageSize={q.pageSize} href={pageHref} />
     </section>
   )
 }

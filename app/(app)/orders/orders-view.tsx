@@ -12,6 +12,8 @@ import type { CancelReport } from '@/lib/services/order-cancel'
 import { formatPrice, formatTime } from '@/lib/format'
 import { ConfirmButton } from '@/app/_components/live/confirm-button'
 import { clockTime, dayTime, fetchJson } from '@/app/_components/live/fmt'
+import { DataTable } from '@/app/_components/data-table'
+import { Pagination } from '@/app/_components/pagination'
 
 const STATUS_TONE: Record<string, string> = {
   FILLED: 'bg-red-50 text-up',
@@ -26,13 +28,11 @@ const STATUS_TONE: Record<string, string> = {
 export function OrdersView({ initial, query }: { initial: OrderList; query: string }) {
   const t = useTranslations('orders')
   const tl = useTranslations('live')
-  const tc = useTranslations('common')
   const locale = useLocale()
   const key = `/api/orders${query ? `?${query}` : ''}`
   const { data, error, mutate } = useSWR<OrderList>(key, (u: string) => fetchJson<OrderList>(u), { fallbackData: initial, refreshInterval: 5_000, revalidateOnMount: false, keepPreviousData: true })
   const d = data ?? initial
   const [results, setResults] = useState<Record<number, { ok: boolean; text: string }>>({})
-  const pages = Math.max(1, Math.ceil(d.total / d.pageSize))
   const pageHref = (page: number) => {
     const sp = new URLSearchParams(query)
     sp.set('page', String(page))
@@ -67,126 +67,137 @@ export function OrdersView({ initial, query }: { initial: OrderList; query: stri
           {tl('refreshFailed', { message: (error as Error).message, time: clockTime(new Date(), locale) })}
         </p>
       )}
-      {d.items.length === 0 ? (
-        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600" data-testid="orders-empty">
-          {t('empty')}
-        </p>
-      ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full text-sm" data-testid="orders-table">
-            <thead className="bg-slate-50 text-left text-xs text-slate-600">
-              <tr>
-                <th className="px-3 py-2">{t('columns.time')}</th>
-                <th className="px-3 py-2">{t('columns.stock')}</th>
-                <th className="px-3 py-2">{t('columns.order')}</th>
-                <th className="px-3 py-2">{t('columns.status')}</th>
-                <th className="px-3 py-2">{t('columns.filled')}</th>
-                <th className="px-3 py-2">{t('columns.ids')}</th>
-                <th className="px-3 py-2">{t('columns.actions')}</th>
-              </tr>
-            </thead>
-            <tbody className="tabular">
-              {d.items.map((o) => (
-                <tr key={o.id} data-testid={`order-row-${o.id}`} data-code={o.code} data-status={o.status} data-xt-status={o.xtStatus ?? ''} className="border-t border-slate-100 align-top">
-                  <td className="whitespace-nowrap px-3 py-2 text-xs">{formatTime(o.createdAt, locale)}</td>
-                  <td className="px-3 py-2">
-                    <Link href={`/stocks/${o.stock.id}`} className="font-medium text-sky-800 hover:underline">
-                      {o.code}
-                    </Link>
-                    <div className="text-xs text-slate-600">
-                      {o.stock.name}
-                      {o.stock.archived ? ` (${t('archived')})` : ''}
-                    </div>
-                  </td>
-                  <td className="whitespace-nowrap px-3 py-2">
-                    <div className={`font-medium ${o.side === 'BUY' ? 'text-up' : 'text-down'}`}>
-                      {tl(`side.${o.side}`)} {o.quantity}
-                    </div>
-                    <div className="text-xs text-slate-600">{o.limitPrice != null && o.priceType === 'LIMIT' ? t('limit', { price: formatPrice(o.code, o.limitPrice) }) : t('market')}</div>
-                    <div className="text-xs text-slate-500">
-                      {tl(`kind.${o.kind}`)}
-                      {o.attempt > 1 ? ` · ${t('attempt', { attempt: o.attempt })}` : ''}
-                    </div>
-                  </td>
-                  <td className="px-3 py-2">
-                    <div data-testid={`order-xt-${o.id}`}>
-                      {o.xtStatus != null ? (
-                        <span className="font-medium">{t('xtStatus', { name: locale === 'zh' ? o.xtStatusName! : o.xtStatusNameEn!, code: o.xtStatus })}</span>
-                      ) : (
-                        <span className="text-slate-500">{t('noXtStatus')}</span>
-                      )}
-                    </div>
-                    <span data-testid={`order-status-${o.id}`} className={`mt-0.5 inline-block rounded px-1.5 py-0.5 text-xs ${STATUS_TONE[o.status] ?? 'bg-slate-100'}`}>
-                      {t('internal', { status: tl(`orderStatus.${o.status}`) })}
-                    </span>
-                    {(o.statusMsg || o.errorMessage) && (
-                      <div className="mt-0.5 max-w-xs text-xs text-red-700" data-testid={`order-msg-${o.id}`}>
-                        {[o.statusMsg, o.errorMessage].filter(Boolean).join(' · ')}
-                      </div>
-                    )}
-                    {o.cancelRequestedAt && (
-                      <div className="mt-0.5 text-xs text-slate-500">
-                        {t('cancelPending', { by: o.cancelledBy ? tl(`cancelledBy.${o.cancelledBy}` as never) : '—', time: dayTime(o.cancelRequestedAt, true) })}
-                      </div>
-                    )}
-                  </td>
-                  <td className="whitespace-nowrap px-3 py-2">
-                    <div>{t('filledOf', { filled: o.filledQuantity, quantity: o.quantity })}</div>
-                    {o.avgFillPrice != null && <div className="text-xs text-slate-600">{t('avg', { price: formatPrice(o.code, o.avgFillPrice) })}</div>}
-                    {o.fills.length > 0 && (
-                      <details className="mt-0.5 text-xs">
-                        <summary className="cursor-pointer text-sky-700">{t('fills', { count: o.fills.length })}</summary>
-                        <ul className="mt-1 space-y-0.5 text-slate-600">
-                          {o.fills.map((f) => (
-                            <li key={f.id}>{t('fill', { time: dayTime(f.tradedAt, true), quantity: f.quantity, price: formatPrice(o.code, f.price), id: f.tradedId })}</li>
-                          ))}
-                        </ul>
-                      </details>
-                    )}
-                  </td>
-                  <td className="px-3 py-2 text-xs">
-                    <div>
-                      <span className="text-slate-500">{t('client')} </span>
-                      <code data-testid={`order-client-${o.id}`}>{o.clientOrderId}</code>
-                    </div>
-                    <div>
-                      <span className="text-slate-500">{t('bridge')} </span>
-                      <code data-testid={`order-bridge-${o.id}`}>{o.bridgeOrderId ?? '—'}</code>
-                    </div>
-                  </td>
-                  <td className="px-3 py-2">
-                    {o.cancellable && (
-                      <ConfirmButton
-                        testId={`order-cancel-${o.id}`}
-                        tone="danger"
-                        label={t('cancel')}
-                        title={t('cancelTitle')}
-                        body={t('cancelConfirm', { side: tl(`side.${o.side}`), code: o.code, quantity: o.quantity, bridge: o.bridgeOrderId ?? '—' })}
-                        confirmLabel={t('cancel')}
-                        onConfirm={() => cancel(o)}
-                      />
-                    )}
-                    {results[o.id] && (
-                      <p role={results[o.id]!.ok ? 'status' : 'alert'} data-testid={`cancel-result-${o.id}`} className={`mt-1 max-w-xs text-xs ${results[o.id]!.ok ? 'text-sky-800' : 'text-red-700'}`}>
-                        {results[o.id]!.text}
-                      </p>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <nav className="flex items-center justify-between text-sm" aria-label="pagination">
-        <span className="text-slate-600">
-          {tc('total', { total: d.total })} · {tc('page', { page: d.page, pages })}
-        </span>
-        <span className="space-x-3">
-          {d.page > 1 && <Link href={pageHref(d.page - 1)}>{tc('prev')}</Link>}
-          {d.page < pages && <Link href={pageHref(d.page + 1)}>{tc('next')}</Link>}
-        </span>
-      </nav>
+      <DataTable
+        testId="orders-table"
+        rows={d.items}
+        rowKey={(o) => o.id}
+        rowProps={(o) => ({ 'data-testid': `order-row-${o.id}`, 'data-code': o.code, 'data-status': o.status, 'data-xt-status': o.xtStatus ?? '', className: 'align-top' })}
+        empty={
+          <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600" data-testid="orders-empty">
+            {t('empty')}
+          </p>
+        }
+        columns={[
+          { header: t('columns.time'), className: 'whitespace-nowrap text-xs', cell: (o) => formatTime(o.createdAt, locale) },
+          {
+            header: t('columns.stock'),
+            cell: (o) => (
+              <>
+                <Link href={`/stocks/${o.stock.id}`} className="font-medium text-sky-800 hover:underline">
+                  {o.code}
+                </Link>
+                <div className="text-xs text-slate-600">
+                  {o.stock.name}
+                  {o.stock.archived ? ` (${t('archived')})` : ''}
+                </div>
+              </>
+            ),
+          },
+          {
+            header: t('columns.order'),
+            className: 'whitespace-nowrap',
+            cell: (o) => (
+              <>
+                <div className={`font-medium ${o.side === 'BUY' ? 'text-up' : 'text-down'}`}>
+                  {tl(`side.${o.side}`)} {o.quantity}
+                </div>
+                <div className="text-xs text-slate-600">{o.limitPrice != null && o.priceType === 'LIMIT' ? t('limit', { price: formatPrice(o.code, o.limitPrice) }) : t('market')}</div>
+                <div className="text-xs text-slate-500">
+                  {tl(`kind.${o.kind}`)}
+                  {o.attempt > 1 ? ` · ${t('attempt', { attempt: o.attempt })}` : ''}
+                </div>
+              </>
+            ),
+          },
+          {
+            header: t('columns.status'),
+            cell: (o) => (
+              <>
+                <div data-testid={`order-xt-${o.id}`}>
+                  {o.xtStatus != null ? (
+                    <span className="font-medium">{t('xtStatus', { name: locale === 'zh' ? o.xtStatusName! : o.xtStatusNameEn!, code: o.xtStatus })}</span>
+                  ) : (
+                    <span className="text-slate-500">{t('noXtStatus')}</span>
+                  )}
+                </div>
+                <span data-testid={`order-status-${o.id}`} className={`mt-0.5 inline-block rounded px-1.5 py-0.5 text-xs ${STATUS_TONE[o.status] ?? 'bg-slate-100'}`}>
+                  {t('internal', { status: tl(`orderStatus.${o.status}`) })}
+                </span>
+                {(o.statusMsg || o.errorMessage) && (
+                  <div className="mt-0.5 max-w-xs text-xs text-red-700" data-testid={`order-msg-${o.id}`}>
+                    {[o.statusMsg, o.errorMessage].filter(Boolean).join(' · ')}
+                  </div>
+                )}
+                {o.cancelRequestedAt && (
+                  <div className="mt-0.5 text-xs text-slate-500">
+                    {t('cancelPending', { by: o.cancelledBy ? tl(`cancelledBy.${o.cancelledBy}` as never) : '—', time: dayTime(o.cancelRequestedAt, true) })}
+                  </div>
+                )}
+              </>
+            ),
+          },
+          {
+            header: t('columns.filled'),
+            className: 'whitespace-nowrap',
+            cell: (o) => (
+              <>
+                <div>{t('filledOf', { filled: o.filledQuantity, quantity: o.quantity })}</div>
+                {o.avgFillPrice != null && <div className="text-xs text-slate-600">{t('avg', { price: formatPrice(o.code, o.avgFillPrice) })}</div>}
+                {o.fills.length > 0 && (
+                  <details className="mt-0.5 text-xs">
+                    <summary className="cursor-pointer text-sky-700">{t('fills', { count: o.fills.length })}</summary>
+                    <ul className="mt-1 space-y-0.5 text-slate-600">
+                      {o.fills.map((f) => (
+                        <li key={f.id}>{t('fill', { time: dayTime(f.tradedAt, true), quantity: f.quantity, price: formatPrice(o.code, f.price), id: f.tradedId })}</li>
+                      ))}
+                    </ul>
+                  </details>
+                )}
+              </>
+            ),
+          },
+          {
+            header: t('columns.ids'),
+            className: 'text-xs',
+            cell: (o) => (
+              <>
+                <div>
+                  <span className="text-slate-500">{t('client')} </span>
+                  <code data-testid={`order-client-${o.id}`}>{o.clientOrderId}</code>
+                </div>
+                <div>
+                  <span className="text-slate-500">{t('bridge')} </span>
+                  <code data-testid={`order-bridge-${o.id}`}>{o.bridgeOrderId ?? '—'}</code>
+                </div>
+              </>
+            ),
+          },
+          {
+            header: t('columns.actions'),
+            cell: (o) => (
+              <>
+                {o.cancellable && (
+                  <ConfirmButton
+                    testId={`order-cancel-${o.id}`}
+                    tone="danger"
+                    label={t('cancel')}
+                    title={t('cancelTitle')}
+                    body={t('cancelConfirm', { side: tl(`side.${o.side}`), code: o.code, quantity: o.quantity, bridge: o.bridgeOrderId ?? '—' })}
+                    confirmLabel={t('cancel')}
+                    onConfirm={() => cancel(o)}
+                  />
+                )}
+                {results[o.id] && (
+                  <p role={results[o.id]!.ok ? 'status' : 'alert'} data-testid={`cancel-result-${o.id}`} className={`mt-1 max-w-xs text-xs ${results[o.id]!.ok ? 'text-sky-800' : 'text-red-700'}`}>
+                    {results[o.id]!.text}
+                  </p>
+                )}
+              </>
+            ),
+          },
+        ]}
+      />
+      <Pagination total={d.total} page={d.page} pageSize={d.pageSize} href={pageHref} />
     </div>
   )
 }

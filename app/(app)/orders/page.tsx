@@ -4,7 +4,7 @@ import { pageUser } from '@/lib/auth/session'
 import { listStocksForUser } from '@/lib/db/stocks'
 import { orderQuerySchema, ORDER_STATUSES } from '@/lib/schemas/orders'
 import { listOrders } from '@/lib/services/orders-view'
-import { issuesToFieldErrors } from '@/lib/schemas/issues'
+import { FilterField, filterErrorText, StockOptions } from '@/app/_components/filters'
 import { OrdersView } from './orders-view'
 
 export const dynamic = 'force-dynamic'
@@ -19,11 +19,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
   const t = await getTranslations('orders')
   const tl = await getTranslations('live')
   const te = await getTranslations('errors')
-  const invalid = parsed.success
-    ? null
-    : Object.entries(issuesToFieldErrors(parsed.error.issues, (k, p) => te(k as never, p as never)))
-        .map(([field, msgs]) => `${field}: ${msgs.join('；')}`)
-        .join(' · ')
+  const invalid = parsed.success ? null : filterErrorText(parsed.error.issues, te)
   const select = 'mt-0.5 rounded border border-slate-300 px-2 py-1.5 text-base sm:text-sm'
   const qs = new URLSearchParams(parsed.success ? raw : {}).toString()
   return (
@@ -31,8 +27,7 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
       <h1 className="text-xl font-semibold">{t('title')}</h1>
       <p className="text-sm text-slate-600">{t('intro')}</p>
       <form method="get" className="flex flex-wrap items-end gap-2 rounded-lg border border-slate-200 bg-white p-3" data-testid="orders-filter">
-        <label className="text-sm">
-          <span className="block text-slate-600">{t('filter.status')}</span>
+        <FilterField label={t('filter.status')}>
           <select name="status" defaultValue={raw.status ?? ''} className={select}>
             <option value="">{t('filter.allStatuses')}</option>
             <option value="open">{t('filter.open')}</option>
@@ -42,35 +37,26 @@ export default async function OrdersPage({ searchParams }: { searchParams: Promi
               </option>
             ))}
           </select>
-        </label>
-        <label className="text-sm">
-          <span className="block text-slate-600">{t('filter.stock')}</span>
+        </FilterField>
+        <FilterField label={t('filter.stock')}>
           <select name="stockId" defaultValue={raw.stockId ?? ''} className={select}>
             <option value="">{t('filter.allStocks')}</option>
-            {[...active, ...archived].map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.code} {s.name}
-                {s.archivedAt ? ` (${t('archived')})` : ''}
-              </option>
-            ))}
+            <StockOptions stocks={[...active, ...archived]} archivedMark={` (${t('archived')})`} />
           </select>
-        </label>
-        <label className="text-sm">
-          <span className="block text-slate-600">{t('filter.side')}</span>
+        </FilterField>
+        <FilterField label={t('filter.side')}>
           <select name="side" defaultValue={raw.side ?? ''} className={select}>
             <option value="">{t('filter.allSides')}</option>
             <option value="BUY">{tl('side.BUY')}</option>
             <option value="SELL">{tl('side.SELL')}</option>
           </select>
-        </label>
-        <label className="text-sm">
-          <span className="block text-slate-600">{t('filter.from')}</span>
+        </FilterField>
+        <FilterField label={t('filter.from')}>
           <input type="date" name="from" defaultValue={raw.from ?? ''} className={select} />
-        </label>
-        <label className="text-sm">
-          <span className="block text-slate-600">{t('filter.to')}</span>
+        </FilterField>
+        <FilterField label={t('filter.to')}>
           <input type="date" name="to" defaultValue={raw.to ?? ''} className={select} />
-        </label>
+        </FilterField>
         <button type="submit" className="rounded bg-sky-600 px-3 py-1.5 text-sm text-white hover:bg-sky-700">
           {t('filter.apply')}
         </button>

@@ -5,6 +5,8 @@ import type { StatusView } from '@/lib/services/status-view'
 import { formatTime } from '@/lib/format'
 import { HealthDot, useAge } from '@/app/_components/live/badges'
 import { clockTime, dayTime, fetchJson } from '@/app/_components/live/fmt'
+import { DataTable } from '@/app/_components/data-table'
+import { Panel } from '@/app/_components/panel'
 
 const PHASES = ['closed', 'pre_open', 'opening_auction', 'continuous', 'lunch_break', 'closing_auction', 'unknown'] as const
 type Phase = (typeof PHASES)[number]
@@ -64,121 +66,84 @@ export function StatusPanel({ initial }: { initial: StatusView }) {
         </div>
       </div>
 
-      <section className={card} aria-labelledby="services-title">
-        <h2 id="services-title" className="mb-2 text-sm font-semibold">
-          {t('services')}
-        </h2>
-        {d.services.length === 0 ? (
-          <p className="text-sm text-slate-600" data-testid="services-empty">
-            {t('servicesEmpty')}
-          </p>
-        ) : (
-          <div className="overflow-x-auto">
-            <table className="min-w-full text-sm" data-testid="services-table">
-              <thead className="text-left text-xs text-slate-500">
-                <tr>
-                  <th className="py-1 pr-3">{t('serviceCols.name')}</th>
-                  <th className="py-1 pr-3">{t('serviceCols.status')}</th>
-                  <th className="py-1 pr-3">{t('serviceCols.lastOk')}</th>
-                  <th className="py-1 pr-3">{t('serviceCols.lastError')}</th>
-                  <th className="py-1 pr-3">{t('serviceCols.updated')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.services.map((s) => (
-                  <tr key={s.name} className="border-t border-slate-100 align-top" data-testid={`service-${s.name}`} data-status={s.status}>
-                    <td className="py-1 pr-3 font-medium">{serviceName(s.name)}</td>
-                    <td className="py-1 pr-3">
-                      <span className="flex items-center gap-1.5">
-                        <HealthDot tone={s.status === 'up' ? 'ok' : 'bad'} />
-                        {s.status === 'up' || s.status === 'down' ? t(`statusValue.${s.status}`) : s.status}
-                      </span>
-                    </td>
-                    <td className="whitespace-nowrap py-1 pr-3 text-xs">{formatTime(s.lastOkAt, locale)}</td>
-                    <td className="py-1 pr-3 text-xs">
-                      {s.lastErrorAt ? (
-                        <>
-                          <div className="whitespace-nowrap">{formatTime(s.lastErrorAt, locale)}</div>
-                          {s.lastError && <div className="max-w-md break-all text-red-700">{s.lastError}</div>}
-                        </>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                    <td className="whitespace-nowrap py-1 pr-3 text-xs">{clockTime(s.updatedAt, locale)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      <Panel id="services-title" title={t('services')} smallTitle empty={d.services.length === 0 && { text: t('servicesEmpty'), testId: 'services-empty' }}>
+        <DataTable
+          look="compact"
+          testId="services-table"
+          rows={d.services}
+          rowKey={(s) => s.name}
+          rowProps={(s) => ({ className: 'align-top', 'data-testid': `service-${s.name}`, 'data-status': s.status })}
+          columns={[
+            { header: t('serviceCols.name'), className: 'font-medium', cell: (s) => serviceName(s.name) },
+            {
+              header: t('serviceCols.status'),
+              cell: (s) => (
+                <span className="flex items-center gap-1.5">
+                  <HealthDot tone={s.status === 'up' ? 'ok' : 'bad'} />
+                  {s.status === 'up' || s.status === 'down' ? t(`statusValue.${s.status}`) : s.status}
+                </span>
+              ),
+            },
+            { header: t('serviceCols.lastOk'), className: 'whitespace-nowrap text-xs', cell: (s) => formatTime(s.lastOkAt, locale) },
+            {
+              header: t('serviceCols.lastError'),
+              className: 'text-xs',
+              cell: (s) =>
+                s.lastErrorAt ? (
+                  <>
+                    <div className="whitespace-nowrap">{formatTime(s.lastErrorAt, locale)}</div>
+                    {s.lastError && <div className="max-w-md break-all text-red-700">{s.lastError}</div>}
+                  </>
+                ) : (
+                  '—'
+                ),
+            },
+            { header: t('serviceCols.updated'), className: 'whitespace-nowrap text-xs', cell: (s) => clockTime(s.updatedAt, locale) },
+          ]}
+        />
+      </Panel>
 
-      <section className={card} aria-labelledby="errors-title">
-        <h2 id="errors-title" className="mb-2 text-sm font-semibold">
-          {t('lastErrors')}
-        </h2>
-        {d.lastErrors.length === 0 ? (
-          <p className="text-sm text-slate-600" data-testid="errors-empty">
-            {t('lastErrorsEmpty')}
-          </p>
-        ) : (
-          <ul className="space-y-1 text-sm" data-testid="errors-list">
-            {d.lastErrors.map((b) => (
-              <li key={b.id} className="rounded bg-red-50 px-2 py-1">
-                <span className="text-xs text-slate-600">{formatTime(b.startedAt, locale)} · {tl(`phase.${asPhase(b.phase)}`)}</span>
-                <div className="break-all text-red-800">{b.errorText ?? `${b.errors}`}</div>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <Panel id="errors-title" title={t('lastErrors')} smallTitle empty={d.lastErrors.length === 0 && { text: t('lastErrorsEmpty'), testId: 'errors-empty' }}>
+        <ul className="space-y-1 text-sm" data-testid="errors-list">
+          {d.lastErrors.map((b) => (
+            <li key={b.id} className="rounded bg-red-50 px-2 py-1">
+              <span className="text-xs text-slate-600">{formatTime(b.startedAt, locale)} · {tl(`phase.${asPhase(b.phase)}`)}</span>
+              <div className="break-all text-red-800">{b.errorText ?? `${b.errors}`}</div>
+            </li>
+          ))}
+        </ul>
+      </Panel>
 
-      <section className={card} aria-labelledby="beats-title">
-        <h2 id="beats-title" className="mb-2 text-sm font-semibold">
-          {t('heartbeats', { count: d.heartbeats.length })}
-        </h2>
-        {d.heartbeats.length === 0 ? (
-          <p className="text-sm text-slate-600" data-testid="heartbeats-empty">
-            {t('heartbeatsEmpty')}
-          </p>
-        ) : (
-          <div className="overflow-x-auto">
-            <table className="min-w-full text-xs tabular" data-testid="heartbeats-table">
-              <thead className="text-left text-slate-500">
-                <tr>
-                  <th className="py-1 pr-3">{t('cols.time')}</th>
-                  <th className="py-1 pr-3">{t('cols.marketTime')}</th>
-                  <th className="py-1 pr-3">{t('cols.phase')}</th>
-                  <th className="py-1 pr-3 text-right">{t('cols.duration')}</th>
-                  <th className="py-1 pr-3 text-right">{t('cols.monitors')}</th>
-                  <th className="py-1 pr-3 text-right">{t('cols.quotes')}</th>
-                  <th className="py-1 pr-3 text-right">{t('cols.signals')}</th>
-                  <th className="py-1 pr-3 text-right">{t('cols.orders')}</th>
-                  <th className="py-1 pr-3 text-right">{t('cols.errors')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.heartbeats.map((b) => (
-                  <tr key={b.id} className={`border-t border-slate-100 ${b.errors ? 'bg-red-50' : ''}`} title={b.errorText ?? undefined}>
-                    <td className="whitespace-nowrap py-1 pr-3">{dayTime(b.startedAt, true)}</td>
-                    <td className="whitespace-nowrap py-1 pr-3">
-                      {dayTime(b.marketTime, true)} <span className="text-slate-400">{b.clockMode === 'sim' ? tl('clock.sim') : ''}</span>
-                    </td>
-                    <td className="whitespace-nowrap py-1 pr-3">{tl(`phase.${asPhase(b.phase)}`)}</td>
-                    <td className="py-1 pr-3 text-right">{b.durationMs == null ? '—' : t('ms', { ms: b.durationMs })}</td>
-                    <td className="py-1 pr-3 text-right">{b.monitors}</td>
-                    <td className="py-1 pr-3 text-right">{b.quotes}</td>
-                    <td className="py-1 pr-3 text-right">{b.signals}</td>
-                    <td className="py-1 pr-3 text-right">{b.orders}</td>
-                    <td className={`py-1 pr-3 text-right ${b.errors ? 'font-semibold text-red-700' : ''}`}>{b.errors}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      <Panel id="beats-title" title={t('heartbeats', { count: d.heartbeats.length })} smallTitle empty={d.heartbeats.length === 0 && { text: t('heartbeatsEmpty'), testId: 'heartbeats-empty' }}>
+        <DataTable
+          look="compact"
+          testId="heartbeats-table"
+          text="xs"
+          className="tabular"
+          rows={d.heartbeats}
+          rowKey={(b) => b.id}
+          rowProps={(b) => ({ className: b.errors ? 'bg-red-50' : undefined, title: b.errorText ?? undefined })}
+          columns={[
+            { header: t('cols.time'), className: 'whitespace-nowrap', cell: (b) => dayTime(b.startedAt, true) },
+            {
+              header: t('cols.marketTime'),
+              className: 'whitespace-nowrap',
+              cell: (b) => (
+                <>
+                  {dayTime(b.marketTime, true)} <span className="text-slate-400">{b.clockMode === 'sim' ? tl('clock.sim') : ''}</span>
+                </>
+              ),
+            },
+            { header: t('cols.phase'), className: 'whitespace-nowrap', cell: (b) => tl(`phase.${asPhase(b.phase)}`) },
+            { header: t('cols.duration'), numeric: true, cell: (b) => (b.durationMs == null ? '—' : t('ms', { ms: b.durationMs })) },
+            { header: t('cols.monitors'), numeric: true, cell: (b) => b.monitors },
+            { header: t('cols.quotes'), numeric: true, cell: (b) => b.quotes },
+            { header: t('cols.signals'), numeric: true, cell: (b) => b.signals },
+            { header: t('cols.orders'), numeric: true, cell: (b) => b.orders },
+            { header: t('cols.errors'), numeric: true, className: (b) => (b.errors ? 'font-semibold text-red-700' : ''), cell: (b) => b.errors },
+          ]}
+        />
+      </Panel>
     </section>
   )
 }

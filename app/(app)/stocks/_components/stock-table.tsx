@@ -5,6 +5,7 @@ import { useState } from 'react'
 import { useTranslations } from 'next-intl'
 import { formatPct, formatPrice } from '@/lib/format'
 import type { StockView } from '@/lib/services/stock-view'
+import { DataTable } from '@/app/_components/data-table'
 import { AutoTradeSwitch } from './auto-trade-switch'
 
 export function StockTable({ stocks }: { stocks: StockView[] }) {
@@ -32,60 +33,62 @@ export function StockTable({ stocks }: { stocks: StockView[] }) {
           {error}
         </p>
       )}
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full text-sm">
-          <thead className="bg-slate-50 text-left text-slate-600">
-            <tr>
-              <th className="px-3 py-2">{t('columns.stock')}</th>
-              <th className="px-3 py-2">{t('columns.entry')}</th>
-              <th className="px-3 py-2">{t('columns.takeProfit')}</th>
-              <th className="px-3 py-2">{t('columns.stopLoss')}</th>
-              <th className="px-3 py-2">{t('columns.trailing')}</th>
-              <th className="px-3 py-2">{t('columns.state')}</th>
-              <th className="px-3 py-2">{t('columns.autoTrade')}</th>
-              <th className="px-3 py-2">{t('columns.actions')}</th>
-            </tr>
-          </thead>
-          <tbody className="tabular">
-            {stocks.map((s) => (
-              <tr key={s.id} data-testid={`stock-row-${s.code}`} className="border-t border-slate-100">
-                <td className="px-3 py-2">
-                  <Link href={`/stocks/${s.id}`} className="font-medium text-sky-800 hover:underline">
-                    {s.code}
+      <DataTable
+        smallHeader={false}
+        rows={stocks}
+        rowKey={(s) => s.id}
+        rowProps={(s) => ({ 'data-testid': `stock-row-${s.code}` })}
+        columns={[
+          {
+            header: t('columns.stock'),
+            cell: (s) => (
+              <>
+                <Link href={`/stocks/${s.id}`} className="font-medium text-sky-800 hover:underline">
+                  {s.code}
+                </Link>
+                <div className="text-slate-500">{s.name}</div>
+              </>
+            ),
+          },
+          {
+            header: t('columns.entry'),
+            cell: (s) => (
+              <>
+                {formatPrice(s.code, s.entryLow)} – {formatPrice(s.code, s.entryHigh)}
+              </>
+            ),
+          },
+          { header: t('columns.takeProfit'), className: 'text-up', cell: (s) => formatPrice(s.code, s.takeProfit) },
+          { header: t('columns.stopLoss'), className: 'text-down', cell: (s) => formatPrice(s.code, s.stopLoss) },
+          { header: t('columns.trailing'), cell: (s) => (s.trailingStopPct == null ? tc('none') : formatPct(s.trailingStopPct, 1)) },
+          {
+            header: t('columns.state'),
+            cell: (s) => (
+              <>
+                <span className="rounded bg-slate-100 px-2 py-0.5 text-xs">{t(`state.${s.state}`)}</span>
+                {!s.enabled && !s.archivedAt && <span className="ml-1 rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-800">{t('disabled')}</span>}
+                {s.archivedAt && <span className="ml-1 rounded bg-slate-200 px-2 py-0.5 text-xs">{t('archived')}</span>}
+              </>
+            ),
+          },
+          { header: t('columns.autoTrade'), cell: (s) => <AutoTradeSwitch stockId={s.id} code={s.code} initial={s.quant?.autoTrade ?? false} disabled={!!s.archivedAt} /> },
+          {
+            header: t('columns.actions'),
+            className: 'space-x-2 whitespace-nowrap',
+            cell: (s) =>
+              !s.archivedAt && (
+                <>
+                  <Link href={`/stocks/${s.id}/edit`} className="text-sky-700 hover:underline">
+                    {tc('actions.edit')}
                   </Link>
-                  <div className="text-slate-500">{s.name}</div>
-                </td>
-                <td className="px-3 py-2">
-                  {formatPrice(s.code, s.entryLow)} – {formatPrice(s.code, s.entryHigh)}
-                </td>
-                <td className="px-3 py-2 text-up">{formatPrice(s.code, s.takeProfit)}</td>
-                <td className="px-3 py-2 text-down">{formatPrice(s.code, s.stopLoss)}</td>
-                <td className="px-3 py-2">{s.trailingStopPct == null ? tc('none') : formatPct(s.trailingStopPct, 1)}</td>
-                <td className="px-3 py-2">
-                  <span className="rounded bg-slate-100 px-2 py-0.5 text-xs">{t(`state.${s.state}`)}</span>
-                  {!s.enabled && !s.archivedAt && <span className="ml-1 rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-800">{t('disabled')}</span>}
-                  {s.archivedAt && <span className="ml-1 rounded bg-slate-200 px-2 py-0.5 text-xs">{t('archived')}</span>}
-                </td>
-                <td className="px-3 py-2">
-                  <AutoTradeSwitch stockId={s.id} code={s.code} initial={s.quant?.autoTrade ?? false} disabled={!!s.archivedAt} />
-                </td>
-                <td className="space-x-2 whitespace-nowrap px-3 py-2">
-                  {!s.archivedAt && (
-                    <>
-                      <Link href={`/stocks/${s.id}/edit`} className="text-sky-700 hover:underline">
-                        {tc('actions.edit')}
-                      </Link>
-                      <button type="button" onClick={() => archive(s)} className="text-slate-600 hover:underline">
-                        {tc('actions.archive')}
-                      </button>
-                    </>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                  <button type="button" onClick={() => archive(s)} className="text-slate-600 hover:underline">
+                    {tc('actions.archive')}
+                  </button>
+                </>
+              ),
+          },
+        ]}
+      />
     </div>
   )
 }

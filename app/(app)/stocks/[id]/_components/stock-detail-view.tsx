@@ -13,6 +13,7 @@ import { formatPrice, formatTime, priceDecimals } from '@/lib/format'
 import { MonitorStateBadge } from '@/app/_components/live/badges'
 import { ConfirmButton } from '@/app/_components/live/confirm-button'
 import { clockTime, dayTime, fetchJson } from '@/app/_components/live/fmt'
+import { Panel } from '@/app/_components/panel'
 import { PriceChart, type ChartLevel } from './price-chart'
 
 const LEVEL_COLORS = { entryLow: '#0284c7', entryHigh: '#0284c7', takeProfit: '#d92b2b', stopLoss: '#14894a', trailing: '#a16207' } as const
@@ -160,22 +161,13 @@ export function StockDetailView({ initial }: { initial: StockDetail }) {
         </aside>
       </div>
 
-      <section aria-labelledby="timeline-title" className="rounded-lg border border-slate-200 bg-white p-3">
-        <h2 id="timeline-title" className="mb-2 font-semibold">
-          {t('timeline')}
-        </h2>
-        {d.timeline.length === 0 ? (
-          <p className="text-sm text-slate-600" data-testid="timeline-empty">
-            {t('timelineEmpty')}
-          </p>
-        ) : (
-          <ol className="space-y-2" data-testid="timeline">
-            {d.timeline.map((item) => (
-              <TimelineEntry key={item.key} item={item} code={s.code} />
-            ))}
-          </ol>
-        )}
-      </section>
+      <Panel id="timeline-title" title={t('timeline')} empty={d.timeline.length === 0 && { text: t('timelineEmpty'), testId: 'timeline-empty' }}>
+        <ol className="space-y-2" data-testid="timeline">
+          {d.timeline.map((item) => (
+            <TimelineEntry key={item.key} item={item} code={s.code} />
+          ))}
+        </ol>
+      </Panel>
     </section>
   )
 }
