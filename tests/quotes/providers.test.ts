@@ -14,16 +14,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake.close()
 })
-afterEach(() => {
-  fake.universe.clear()
-  fake.requests.length = 0
-  for (const p of ['tencent', 'sina', 'eastmoney'] as const) {
-    fake.behaviour[p] = { kind: 'serve' }
-    fake.delayMs[p] = 0
-    fake.unknownTo[p].clear()
-  }
-  fake.sinaContentType = 'application/javascript; charset=GBK'
-})
+afterEach(() => fake.reset())
 
 async function rejection(p: Promise<unknown>): Promise<QuoteSourceError> {
   const e = await p.then(

@@ -17,16 +17,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake.close()
 })
-afterEach(() => {
-  fake.universe.clear()
-  fake.requests.length = 0
-  for (const p of PROVIDERS) {
-    fake.behaviour[p] = { kind: 'serve' }
-    fake.delayMs[p] = 0
-    fake.unknownTo[p].clear()
-    fake.maxInFlight[p] = 0
-  }
-})
+afterEach(() => fake.reset())
 
 function universe(n: number): string[] {
   const qs = Array.from({ length: n }, (_, i) => syntheticInstrument(i, QUOTE_TIME))

@@ -160,13 +160,15 @@ export function syntheticInstrument(i: number, time = '2026-09-14 14:30:00'): Fa
   }
 }
 
+const SINA_CONTENT_TYPE = 'application/javascript; charset=GBK'
+
 export class FakeSources {
   readonly universe = new Map<string, FakeInstrument>()
   /** Codes a given provider does not know (answers with its unknown-code form). */
   readonly unknownTo = per(() => new Set<string>())
   behaviour: Record<FakeProvider, Behaviour> = per(() => ({ kind: 'serve' }) as Behaviour)
   delayMs: Record<FakeProvider, number> = per(() => 0)
-  sinaContentType: string | null = 'application/javascript; charset=GBK'
+  sinaContentType: string | null = SINA_CONTENT_TYPE
   readonly requests: LoggedRequest[] = []
   readonly inFlight = per(() => 0)
   readonly maxInFlight = per(() => 0)
@@ -186,6 +188,19 @@ export class FakeSources {
 
   add(...qs: FakeInstrument[]): void {
     for (const q of qs) this.universe.set(q.code, q)
+  }
+
+  /** Back to a fresh server's state (between tests); connections still open keep their in-flight count. */
+  reset(): void {
+    this.universe.clear()
+    this.requests.length = 0
+    for (const p of PROVIDERS) {
+      this.behaviour[p] = { kind: 'serve' }
+      this.delayMs[p] = 0
+      this.unknownTo[p].clear()
+      this.maxInFlight[p] = 0
+    }
+    this.sinaContentType = SINA_CONTENT_TYPE
   }
 
   requestsTo(p: FakeProvider): LoggedRequest[] {
