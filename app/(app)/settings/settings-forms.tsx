@@ -127,6 +127,13 @@ export function SettingsForms({ initial, isAdmin }: { initial: SettingsView; isA
         </Link>
       </section>
       <section className={card}>
+        <h2 className="font-semibold">{t('calendar.title')}</h2>
+        <p className="text-sm text-slate-600">{t('calendar.intro')}</p>
+        <Link href="/settings/calendar" className="inline-block text-sm font-medium text-sky-700 hover:underline" data-testid="calendar-link">
+          {t('calendar.link')} →
+        </Link>
+      </section>
+      <section className={card}>
         <h2 className="font-semibold">{t('clock.title')}</h2>
         <p className="text-sm" data-testid="settings-clock">
           {initial.clock.mode === 'sim' ? t('clock.sim', { url: initial.clock.simUrl ?? '—' }) : t('clock.wall')}

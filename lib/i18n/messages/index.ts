@@ -31,10 +31,12 @@ import zhStatus from './zh/status.json'
 import enStatus from './en/status.json'
 import zhPreview from './zh/preview.json'
 import enPreview from './en/preview.json'
+import zhCalendar from './zh/calendar.json'
+import enCalendar from './en/calendar.json'
 
 export const messages = {
-  zh: { common: zhCommon, stocks: zhStocks, errors: zhErrors, notifications: zhNotifications, events: zhEvents, channels: zhChannels, live: zhLive, dashboard: zhDashboard, detail: zhDetail, orders: zhOrders, account: zhAccount, settings: zhSettings, status: zhStatus, preview: zhPreview },
-  en: { common: enCommon, stocks: enStocks, errors: enErrors, notifications: enNotifications, events: enEvents, channels: enChannels, live: enLive, dashboard: enDashboard, detail: enDetail, orders: enOrders, account: enAccount, settings: enSettings, status: enStatus, preview: enPreview },
+  zh: { common: zhCommon, stocks: zhStocks, errors: zhErrors, notifications: zhNotifications, events: zhEvents, channels: zhChannels, live: zhLive, dashboard: zhDashboard, detail: zhDetail, orders: zhOrders, account: zhAccount, settings: zhSettings, status: zhStatus, preview: zhPreview, calendar: zhCalendar },
+  en: { common: enCommon, stocks: enStocks, errors: enErrors, notifications: enNotifications, events: enEvents, channels: enChannels, live: enLive, dashboard: enDashboard, detail: enDetail, orders: enOrders, account: enAccount, settings: enSettings, status: enStatus, preview: enPreview, calendar: enCalendar },
 } satisfies Record<Locale, Record<string, unknown>>
 
 export type Messages = (typeof messages)['zh']
