@@ -29,7 +29,10 @@ const config = [
           zones: [
             { target: './lib/market', from: './', except: ['./lib/market', './node_modules'], message: 'lib/market is the ground floor: it imports nothing of ours.' },
             { target: ['./lib/broker', './lib/quotes', './lib/notify'], from: ['./lib/db', './lib/services', './app', './workers', './scripts'], message: 'Adapters import lib/market only, never lib/db, lib/services, app or workers.' },
-            { target: './lib/db', from: ['./lib/services', './lib/broker', './lib/quotes', './lib/notify', './app', './workers', './scripts'], message: 'lib/db sits below the services and adapters.' },
+            { target: './lib/db', from: ['./lib/services', './lib/broker', './lib/quotes', './lib/notify', './lib/paper', './app', './workers', './scripts'], message: 'lib/db sits below the services and adapters.' },
+            // The paper exchange stands in for MiniQMT + QKA and the quote sites: a separate program.
+            { target: './lib/paper', from: './', except: ['./lib/market', './lib/paper', './lib/broker/types.ts', './node_modules'], message: 'lib/paper imports lib/market and lib/broker/types.ts only: it is the outside world, not part of DingPan.' },
+            { target: ['./lib/broker/**/!(paper-broker).ts', './lib/quotes', './lib/notify'], from: './lib/paper', message: 'The real broker and quote paths never import the paper exchange (only lib/broker/paper-broker.ts reuses its engine).' },
             { target: './lib/services', from: ['./app', './workers', './scripts'], message: 'Services are shared by app and worker; they never import them.' },
             { target: './workers', from: ['./app'], message: 'The worker never imports the web app.' },
           ],

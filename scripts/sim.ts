@@ -1,6 +1,6 @@
 /**
  * `npm run sim` — the paper exchange: a QKA-compatible bridge, Tencent-format quotes and a control
- * API over a simulated A-share market (lib/broker/paper). Prints ONE JSON line on stdout when ready:
+ * API over a simulated A-share market (lib/paper). Prints ONE JSON line on stdout when ready:
  *
  *   {"ready":true,"url":"http://127.0.0.1:18080","quoteUrl":"http://127.0.0.1:18080",
  *    "bridgeUrl":"http://127.0.0.1:18000","token":"…","controlToken":"…","stateFile":"…",
@@ -32,7 +32,7 @@
  */
 import { parseArgs } from 'node:util'
 import pino from 'pino'
-import { startPaperExchange } from '../lib/broker/paper/server'
+import { startPaperExchange } from '../lib/paper'
 
 const HELP = `usage: npm run sim -- [--port 18080] [--bridge-port 18000] [--token T] [--control-token T]
   [--state-file ./data/sim-state.json | --no-state] [--fresh] [--speed 12] [--start ISO|now|next-open]

@@ -1,25 +1,22 @@
 /**
- * lib/broker — the broker layer: the QKA bridge client, MiniQMTInterface (real MiniQMT), the
- * in-process paper broker, and the paper exchange (engine, price model, simulated clock, server).
- * Imports lib/market, lib/quotes and npm packages only; never reads process.env.
+ * lib/broker — the broker layer: the QKA bridge client, MiniQMTInterface (real MiniQMT) and the
+ * in-process paper broker. The paper exchange it talks to in demos and tests is lib/paper.
+ * Imports lib/market, lib/quotes and npm packages only (paper-broker.ts also lib/paper's engine);
+ * never reads process.env.
  */
 import { MiniQMTInterface } from './miniqmt'
-import { PaperBroker } from './paper/paper-broker'
+import { PaperBroker } from './paper-broker'
 import type { Broker, BrokerConfig } from './types'
 
 export * from './types'
 export * from './errors'
 export { QkaClient, DEFAULT_BRIDGE_TIMEOUT_MS, type QkaClientOptions, type CallOptions, type RetryPolicy, type QkaStats } from './qka-client'
 export { MiniQMTInterface, type MiniQMTOptions } from './miniqmt'
-export { PaperBroker, type PaperBrokerOptions } from './paper/paper-broker'
+export { PaperBroker, type PaperBrokerOptions } from './paper-broker'
 export { preTradeCheck, isValidClientOrderId, MAX_CLIENT_ORDER_ID_LENGTH, STRATEGY_NAME } from './validate'
 export { executeStrategySignal } from './strategy'
 export { toAccountInfo, toOrder, toPosition, toTrade } from './records'
 export * from './xt-schemas'
-export { startPaperExchange, type PaperExchangeOptions, type PaperExchangeHandle } from './paper/server'
-export { DEMO_SCENARIOS, DEMO_DEFAULT_CASH, KNOWN_INSTRUMENTS, SCENARIO_SCRIPTS, type DemoScenario, type SuggestedMonitor, type ScenarioScript, type ScenarioDay } from './paper/scenarios'
-export { SimClock, RemoteSimClock, defaultDemoStart, type ClockSnapshot } from './paper/clock'
-export { FAULT_KINDS, type FaultKind, type FaultSpec } from './paper/exchange'
 
 /**
  * BROKER=paper (default) → the in-process paper broker; BROKER=qmt → MiniQMTInterface.

@@ -4,7 +4,7 @@
  * the paper account already holds start as managed positions (HOLDING).
  */
 import { markPositionManaged, toMilli } from '@/lib/market'
-import { DEMO_SCENARIOS, type DemoScenario } from '@/lib/broker/paper/scenarios'
+import { DEMO_SCENARIOS, type DemoScenario } from '@/lib/paper'
 import { stockInputSchema } from '@/lib/schemas/stock'
 import { createStock, listStocksForUser } from '@/lib/db/stocks'
 import { createUser, findUserByEmail, setUserPassword } from '@/lib/db/users'

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { estimateFees } from '@/lib/market'
 import { createBroker } from '@/lib/broker'
-import { PaperBroker } from '@/lib/broker/paper/paper-broker'
+import { PaperBroker } from '@/lib/broker/paper-broker'
 import { at, NEXT_DAY, q } from './helpers'
 
 const dirs: string[] = []
@@ -139,7 +139,7 @@ describe('PaperBroker', () => {
     await b.connect()
     await b.onQuotes([q({ levelVolume: 10_000_000 })], at('10:00'))
     const script = path.join(path.dirname(file), 'child.mts')
-    const brokerModule = path.resolve('lib/broker/paper/paper-broker.ts')
+    const brokerModule = path.resolve('lib/broker/paper-broker.ts')
     fs.writeFileSync(
       script,
       `import { PaperBroker } from ${JSON.stringify(brokerModule)}

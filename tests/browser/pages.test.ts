@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import { MiniQMTInterface } from '@/lib/broker'
-import { startPaperExchange, type PaperExchangeHandle } from '@/lib/broker/paper/server'
+import { startPaperExchange, type PaperExchangeHandle } from '@/lib/paper'
 import { screenshot, signIn, startWebStack, type Stack } from './harness'
 import { at, makeStock, seedHeartbeat, seedOrder, seedSnapshot, seedTrigger } from '../web/helpers'
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { getDb } from '@/lib/db/client'
-import { startPaperExchange, type PaperExchangeHandle } from '@/lib/broker/paper/server'
+import { startPaperExchange, type PaperExchangeHandle } from '@/lib/paper'
 import { createUser } from '@/lib/db/users'
 import { archiveStock, createStock } from '@/lib/db/stocks'
 import { stockInputSchema } from '@/lib/schemas/stock'

@@ -3,7 +3,7 @@
 // measured from the kill to the standby's first cycle.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getDb } from '@/lib/db/client'
-import { startPaperExchange, type PaperExchangeHandle } from '@/lib/broker/paper/server'
+import { startPaperExchange, type PaperExchangeHandle } from '@/lib/paper'
 import { createUser } from '@/lib/db/users'
 import { createStocksBulk } from '@/lib/db/stocks'
 import { stockInputSchema } from '@/lib/schemas/stock'

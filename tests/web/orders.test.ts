@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Broker, CancelResult } from '@/lib/broker/types'
 import { MiniQMTInterface } from '@/lib/broker'
-import { startPaperExchange, type PaperExchangeHandle } from '@/lib/broker/paper/server'
+import { startPaperExchange, type PaperExchangeHandle } from '@/lib/paper'
 import { getDb } from '@/lib/db/client'
 import { ConflictError, NotFoundError } from '@/lib/errors'
 import { cancelOrderForUser } from '@/lib/services/order-cancel'

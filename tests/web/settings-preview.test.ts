@@ -5,7 +5,7 @@
 // account snapshot, "account unknown", and the stored-snapshot fallback.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { startPaperExchange, type PaperExchangeHandle } from '@/lib/broker/paper/server'
+import { startPaperExchange, type PaperExchangeHandle } from '@/lib/paper'
 import { getDb } from '@/lib/db/client'
 import { parseEnv } from '@/lib/env'
 import { riskFormSchema, monitorFormSchema, brokerFormSchema } from '@/lib/schemas/settings'

@@ -3,7 +3,7 @@
 // told outcome. Real processes, real paper exchange, real database.
 import { afterEach, describe, expect, it } from 'vitest'
 import { getDb } from '@/lib/db/client'
-import { startPaperExchange, type PaperExchangeHandle } from '@/lib/broker/paper/server'
+import { startPaperExchange, type PaperExchangeHandle } from '@/lib/paper'
 import { createUser } from '@/lib/db/users'
 import { createStock } from '@/lib/db/stocks'
 import { stockInputSchema } from '@/lib/schemas/stock'

@@ -5,7 +5,7 @@
  */
 import pino from 'pino'
 import { createBroker } from '@/lib/broker'
-import { startPaperExchange, type PaperExchangeHandle } from '@/lib/broker/paper/server'
+import { startPaperExchange, type PaperExchangeHandle } from '@/lib/paper'
 import { createQuoteService } from '@/lib/quotes'
 import { MonitorWorker, type TickResult } from '@/lib/services/worker'
 import { SimClock, type MarketClock } from '@/lib/services/clock'

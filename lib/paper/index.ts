@@ -1,4 +1,8 @@
-/** The paper exchange: engine, price model, scenarios, simulated clock, server, in-process paper broker. */
+/**
+ * lib/paper — the paper exchange: a stand-in for MiniQMT + QKA and the quote sites (engine, price
+ * model, scenarios, simulated clock, persistence, HTTP server). Imports lib/market and lib/broker's
+ * types only. The in-process PaperBroker adapter lives in lib/broker (it reuses the engine).
+ */
 export { PaperEngine, initialEngineState, sessionDayOf, isWorking, BROKER_PRICE_TYPE, TIME_NOT_ALLOWED, type PlaceResult } from './engine'
 export * from './types'
 export { SimClock, RemoteSimClock, advanceSkipping, skipTarget, defaultDemoStart, DEFAULT_SIM_SPEED, DEFAULT_SKIP_LEAD_SEC, DEFAULT_CLOSE_DWELL_SEC, type ClockSnapshot, type SimClockOptions } from './clock'
@@ -19,5 +23,4 @@ export {
 export { tencentRecord, tencentBody, beijingCompact, TENCENT_FIELD_COUNT, TENCENT_NONE_MATCH } from './tencent-format'
 export { PaperExchange, PythonError, FAULT_KINDS, EXCHANGE_FILE_KIND, type FaultKind, type FaultSpec, type ActiveFault, type RequestLogEntry, type PaperExchangeCoreOptions } from './exchange'
 export { startPaperExchange, type PaperExchangeOptions, type PaperExchangeHandle } from './server'
-export { PaperBroker, PAPER_BROKER_FILE_KIND, type PaperBrokerOptions } from './paper-broker'
 export { writeJsonAtomic, readJsonFile, withFileLock, type LockOptions } from './persist'

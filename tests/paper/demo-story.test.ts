@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { applyOrderOutcome, emptyMemo, evaluate, shanghaiDate, type MonitorInput, type MonitorState, type TriggerKind, type TriggerMemo } from '@/lib/market'
 import { MiniQMTInterface } from '@/lib/broker/miniqmt'
-import { DEMO_SCENARIOS } from '@/lib/broker/paper/scenarios'
-import { isWorking } from '@/lib/broker/paper/engine'
+import { DEMO_SCENARIOS } from '@/lib/paper/scenarios'
+import { isWorking } from '@/lib/paper/engine'
 import { at, DAY, NEXT_DAY, startSim, type Sim } from './helpers'
 
 interface Mon {

@@ -3,8 +3,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { estimateFees, XT_ORDER_STATUS } from '@/lib/market'
-import { FIRST_ORDER_ID, type OrderRequest } from '@/lib/broker/paper/types'
-import { initialEngineState, PaperEngine, TIME_NOT_ALLOWED } from '@/lib/broker/paper/engine'
+import { FIRST_ORDER_ID, type OrderRequest } from '@/lib/paper/types'
+import { initialEngineState, PaperEngine, TIME_NOT_ALLOWED } from '@/lib/paper/engine'
 import { at, DAY, NEXT_DAY, q } from './helpers'
 
 function engine(cash = 1_000_000) {

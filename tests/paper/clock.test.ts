@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { marketPhase, shanghaiSecondOfDay, shanghaiTime } from '@/lib/market'
-import { advanceSkipping, defaultDemoStart, RemoteSimClock, SimClock, skipTarget } from '@/lib/broker/paper/clock'
+import { advanceSkipping, defaultDemoStart, RemoteSimClock, SimClock, skipTarget } from '@/lib/paper/clock'
 import { at, startSim, type Sim } from './helpers'
 
 function fakeWall(start = 1_000_000) {

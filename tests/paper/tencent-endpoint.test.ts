@@ -8,7 +8,7 @@ import { createTencentProvider } from '@/lib/quotes/tencent'
 import { parseTencent } from '@/lib/quotes/tencent-parser'
 import { createQuoteService } from '@/lib/quotes/service'
 import { limitPrices } from '@/lib/market'
-import { TENCENT_FIELD_COUNT } from '@/lib/broker/paper/tencent-format'
+import { TENCENT_FIELD_COUNT } from '@/lib/paper/tencent-format'
 import { at, startSim, type Sim } from './helpers'
 
 let sim: Sim

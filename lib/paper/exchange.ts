@@ -8,7 +8,7 @@
  * every change and periodically, so a restart continues where it stopped and never reuses an order id.
  */
 import { isTradingDay, MarketRuleError, nextTradingDay, parseCode, shanghaiDate, shanghaiSecondOfDay, type FeeRates, type Quote } from '@/lib/market'
-import type { BrokerLogger } from '../types'
+import type { BrokerLogger } from '@/lib/broker/types'
 import { DEFAULT_SIM_SPEED, defaultDemoStart, SimClock, type ClockSnapshot } from './clock'
 import { initialEngineState, isWorking, PaperEngine, sessionDayOf } from './engine'
 import { readJsonFile, writeJsonAtomic } from './persist'

@@ -11,9 +11,9 @@
  * 'not_sent' means the state file could not be updated (nothing recorded).
  */
 import { normalizeCode, type FeeRates, type Quote, type Signal } from '@/lib/market'
-import { PaperBrokerError } from '../errors'
-import { toAccountInfo, toOrder, toPosition, toTrade } from '../records'
-import { executeStrategySignal } from '../strategy'
+import { PaperBrokerError } from './errors'
+import { toAccountInfo, toOrder, toPosition, toTrade } from './records'
+import { executeStrategySignal } from './strategy'
 import type {
   AccountInfo,
   Broker,
@@ -28,12 +28,12 @@ import type {
   PlaceOrderResult,
   StrategyContext,
   StrategyExecution,
-} from '../types'
-import { isValidClientOrderId, preTradeCheck } from '../validate'
-import { XtAssetSchema, XtOrderSchema, XtPositionSchema, XtTradeSchema } from '../xt-schemas'
-import { initialEngineState, PaperEngine } from './engine'
-import { readJsonFile, withFileLock, writeJsonAtomic, type LockOptions } from './persist'
-import { ENGINE_STATE_VERSION, type EngineState } from './types'
+} from './types'
+import { isValidClientOrderId, preTradeCheck } from './validate'
+import { XtAssetSchema, XtOrderSchema, XtPositionSchema, XtTradeSchema } from './xt-schemas'
+import { initialEngineState, PaperEngine } from '@/lib/paper/engine'
+import { readJsonFile, withFileLock, writeJsonAtomic, type LockOptions } from '@/lib/paper/persist'
+import { ENGINE_STATE_VERSION, type EngineState } from '@/lib/paper/types'
 
 export const PAPER_BROKER_FILE_KIND = 'dingpan-paper-broker'
 

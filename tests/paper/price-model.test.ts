@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { isOnTick, limitPricesMilli, normalizeCode, tickMilliOf, toMilli } from '@/lib/market'
-import { PriceModel, stepTime, STEPS_PER_DAY, type PriceModelConfig } from '@/lib/broker/paper/price-model'
-import { DEMO_SCENARIOS, KNOWN_INSTRUMENTS, SCENARIO_SCRIPTS } from '@/lib/broker/paper/scenarios'
+import { PriceModel, stepTime, STEPS_PER_DAY, type PriceModelConfig } from '@/lib/paper/price-model'
+import { DEMO_SCENARIOS, KNOWN_INSTRUMENTS, SCENARIO_SCRIPTS } from '@/lib/paper/scenarios'
 import { at, DAY, NEXT_DAY } from './helpers'
 
 const model = (over: Partial<PriceModelConfig> = {}) => new PriceModel({ seed: 42, baseDay: DAY, scenarios: {}, overrides: {}, ...over })

@@ -28,7 +28,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { MarketRuleError, parseCode } from '@/lib/market'
-import type { BrokerLogger } from '../types'
+import type { BrokerLogger } from '@/lib/broker/types'
 import { PaperExchange, PythonError, type ActiveFault, type FaultSpec, type PaperExchangeCoreOptions } from './exchange'
 import { TENCENT_NONE_MATCH, tencentBody, tencentRecord } from './tencent-format'
 

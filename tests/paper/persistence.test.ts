@@ -7,7 +7,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MiniQMTInterface } from '@/lib/broker/miniqmt'
-import { writeJsonAtomic } from '@/lib/broker/paper/persist'
+import { writeJsonAtomic } from '@/lib/paper/persist'
 import { at, startSim, type Sim } from './helpers'
 
 const dirs: string[] = []
