@@ -20,22 +20,26 @@ export function formatPct(ratio: number | null | undefined, digits = 2): string 
 }
 
 const dtf = new Map<string, Intl.DateTimeFormat>()
-export function formatTime(value: Date | string | null | undefined, locale: string, withSeconds = true): string {
+
+/** Asia/Shanghai wall-clock text, with or without the date; one cached formatter per locale and shape. */
+export function shanghaiTime(value: Date | string | null | undefined, locale: string, opts: { withSeconds: boolean; withDate: boolean }): string {
   if (!value) return '—'
-  const key = `${locale}|${withSeconds}`
+  const key = `${locale}|${opts.withSeconds}|${opts.withDate}`
   let f = dtf.get(key)
   if (!f) {
     f = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
       timeZone: 'Asia/Shanghai',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
+      ...(opts.withDate ? { year: 'numeric', month: '2-digit', day: '2-digit' } : {}),
       hour: '2-digit',
       minute: '2-digit',
-      ...(withSeconds ? { second: '2-digit' } : {}),
+      ...(opts.withSeconds ? { second: '2-digit' } : {}),
       hour12: false,
     })
     dtf.set(key, f)
   }
   return f.format(typeof value === 'string' ? new Date(value) : value)
+}
+
+export function formatTime(value: Date | string | null | undefined, locale: string, withSeconds = true): string {
+  return shanghaiTime(value, locale, { withSeconds, withDate: true })
 }

@@ -1,22 +1,9 @@
 /** Small display helpers shared by the live pages (server and client): Asia/Shanghai clock times, ages, signed percentages. */
-const clockFormats = new Map<string, Intl.DateTimeFormat>()
+import { shanghaiTime } from '@/lib/format'
 
 /** HH:MM:SS (or HH:MM) in Asia/Shanghai. */
 export function clockTime(value: Date | string | null | undefined, locale: string, withSeconds = true): string {
-  if (!value) return '—'
-  const key = `${locale}|${withSeconds}`
-  let f = clockFormats.get(key)
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
-      timeZone: 'Asia/Shanghai',
-      hour: '2-digit',
-      minute: '2-digit',
-      ...(withSeconds ? { second: '2-digit' } : {}),
-      hour12: false,
-    })
-    clockFormats.set(key, f)
-  }
-  return f.format(typeof value === 'string' ? new Date(value) : value)
+  return shanghaiTime(value, locale, { withSeconds, withDate: false })
 }
 
 /** MM-DD HH:MM (or HH:MM:SS) in Asia/Shanghai, for times that may be on another day. */
