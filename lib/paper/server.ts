@@ -11,6 +11,8 @@
  *
  * Main listener (`url`) — market data and control:
  *   GET /q=sh600000,sz000001      Tencent-format quotes (GBK), no token (like Tencent)
+ *   GET /api/report/exchange/onepersistenthour/monthList?month=YYYY-MM
+ *                                 SZSE-format trading calendar from lib/market's calendar, no token
  *   GET /control/clock            { now, speed, paused, skipClosed, tradingDay, phase }, no token
  *   every other /control/* endpoint needs `X-Token: <controlToken>` (default: the bridge token):
  *   POST /control/clock     { now?: ISO | 'next-open', speed?, paused?, skipClosed? }
@@ -27,7 +29,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
-import { MarketRuleError, parseCode } from '@/lib/market'
+import { isTradingDay, MarketRuleError, parseCode, shanghaiDate, weekdayOf } from '@/lib/market'
 import type { BrokerLogger } from '@/lib/broker/types'
 import { PaperExchange, PythonError, type ActiveFault, type FaultSpec, type PaperExchangeCoreOptions } from './exchange'
 import { TENCENT_NONE_MATCH, tencentBody, tencentRecord } from './tencent-format'
@@ -57,6 +59,8 @@ export interface PaperExchangeHandle {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+
+const SZSE_CALENDAR_PATH = '/api/report/exchange/onepersistenthour/monthList'
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   if (res.writableEnded || res.destroyed) return
@@ -303,6 +307,18 @@ export async function startPaperExchange(opts: PaperExchangeOptions = {}): Promi
       res.writeHead(200, { 'content-type': 'text/html; charset=GBK', 'content-length': String(bytes.length) })
       res.end(bytes)
       return
+    }
+    // The SZSE monthly calendar on its real path and wire format, so CALENDAR_FEED_URL can point here
+    // offline. It echoes DingPan's own calendar (provisional days included): a demo, not a source.
+    if (req.method === 'GET' && path === SZSE_CALENDAR_PATH) {
+      const mm = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(url.searchParams.get('month') ?? '')
+      if (!mm || Number(mm[1]) < 1990) return sendJson(res, 400, { error: 'month must be YYYY-MM' })
+      const length = new Date(Date.UTC(Number(mm[1]), Number(mm[2]), 0)).getUTCDate()
+      const data = Array.from({ length }, (_, i) => {
+        const jyrq = `${mm[0]}-${String(i + 1).padStart(2, '0')}`
+        return { zrxh: weekdayOf(jyrq) + 1, jybz: isTradingDay(jyrq) ? '1' : '0', jyrq }
+      })
+      return sendJson(res, 200, { data, nowdate: shanghaiDate(ex.now()) })
     }
     if (path === '/control/clock' && req.method === 'GET') {
       await readBody(req).catch(() => '')
