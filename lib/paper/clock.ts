@@ -18,7 +18,8 @@
  * The calendar (lib/market) throws for a year without exchange data; the clock then stops skipping
  * and reports the error in its snapshot instead of guessing a schedule.
  */
-import { isTradingDay, marketPhase, MarketRuleError, nextTradingDay, shanghaiDate, shanghaiSecondOfDay, shanghaiTime, type MarketPhase } from '@/lib/market'
+import { MarketRuleError, shanghaiDate, shanghaiSecondOfDay, shanghaiTime, type MarketPhase } from '@/lib/market'
+import { isTradingDay, marketPhase, nextTradingDay } from './calendar'
 
 export const DEFAULT_SIM_SPEED = 12
 /** Seconds before the next phase that a skip lands on (09:14:00, 12:59:00). */

@@ -26,18 +26,13 @@
  * uncrossing is simulated): they wait for continuous trading, or expire at the close.
  */
 import {
-  acceptsOrders,
-  canCancelAt,
   cageBenchmark,
   estimateFeesMilli,
   formatMilli,
   isMilliExact,
-  isTradingDay,
   limitPricesMilli,
-  marketPhase,
   MarketRuleError,
   parseCode,
-  previousTradingDay,
   priceCageMilli,
   shanghaiDate,
   shanghaiSecondOfDay,
@@ -51,6 +46,7 @@ import {
   type ParsedCode,
   type Quote,
 } from '@/lib/market'
+import { acceptsOrders, canCancelAt, isTradingDay, marketPhase, previousTradingDay } from './calendar'
 import { ENGINE_STATE_VERSION, FIRST_ORDER_ID, type EngineOrder, type EnginePosition, type EngineState, type EngineTrade, type Fill, type OrderFaults, type OrderRequest } from './types'
 
 /** Submitted xtquant price type → broker enum on returned orders (bridge-protocol §3.4). */

@@ -7,7 +7,8 @@
  * model configuration (seed, base day, scenarios, overrides) and the clock, written atomically after
  * every change and periodically, so a restart continues where it stopped and never reuses an order id.
  */
-import { isTradingDay, MarketRuleError, nextTradingDay, parseCode, shanghaiDate, shanghaiSecondOfDay, type FeeRates, type Quote } from '@/lib/market'
+import { MarketRuleError, parseCode, shanghaiDate, shanghaiSecondOfDay, type FeeRates, type Quote } from '@/lib/market'
+import { isTradingDay, nextTradingDay, setUnannouncedClosures } from './calendar'
 import type { BrokerLogger } from '@/lib/broker/types'
 import { DEFAULT_SIM_SPEED, defaultDemoStart, SimClock, type ClockSnapshot } from './clock'
 import { initialEngineState, isWorking, PaperEngine, sessionDayOf } from './engine'
@@ -94,6 +95,8 @@ export interface PaperExchangeCoreOptions {
   logger?: BrokerLogger
   /** Wall clock in ms (tests). */
   wallNow?: () => number
+  /** Weekdays this exchange keeps closed although DingPan's calendar says open (see ./calendar). */
+  closures?: string[]
 }
 
 interface ExchangeFile {
@@ -167,6 +170,7 @@ export class PaperExchange {
   private readonly feeRates?: Partial<FeeRates>
 
   constructor(opts: PaperExchangeCoreOptions = {}) {
+    if (opts.closures) setUnannouncedClosures(opts.closures)
     this.logger = opts.logger
     this.stateFile = opts.stateFile ?? null
     this.mKeys = opts.mKeys ?? true

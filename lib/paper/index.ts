@@ -24,3 +24,4 @@ export { tencentRecord, tencentBody, beijingCompact, TENCENT_FIELD_COUNT, TENCEN
 export { PaperExchange, PythonError, FAULT_KINDS, EXCHANGE_FILE_KIND, type FaultKind, type FaultSpec, type ActiveFault, type RequestLogEntry, type PaperExchangeCoreOptions } from './exchange'
 export { startPaperExchange, type PaperExchangeOptions, type PaperExchangeHandle } from './server'
 export { writeJsonAtomic, readJsonFile, withFileLock, type LockOptions } from './persist'
+export { setUnannouncedClosures, unannouncedClosures } from './calendar'

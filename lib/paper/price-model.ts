@@ -17,7 +17,8 @@
  *
  * Volumes are multiples of 100 shares (book levels too), so the Tencent wire format (lots) is exact.
  */
-import { addDays, isTradingDay, limitPricesMilli, nextTradingDay, parseCode, previousTradingDay, shanghaiDate, shanghaiSecondOfDay, shanghaiTime, tickMilliOf, type Quote } from '@/lib/market'
+import { addDays, limitPricesMilli, parseCode, shanghaiDate, shanghaiSecondOfDay, shanghaiTime, tickMilliOf, type Quote } from '@/lib/market'
+import { isTradingDay, nextTradingDay, previousTradingDay } from './calendar'
 import { sessionDayOf } from './engine'
 import { KNOWN_INSTRUMENTS, type InstrumentSpec, type ScenarioDay, type ScenarioScript } from './scenarios'
 
@@ -437,8 +438,9 @@ export class PriceModel {
       asks,
       limitUp: up,
       limitDown: down,
-      // Advances with the clock so resting orders see a fresh quote on each tick.
-      time: new Date(Math.floor(now.getTime() / 3000) * 3000),
+      // Advances with the clock so resting orders see a fresh quote on each tick; on a day the
+      // exchange is closed it stays stamped at the last session's close, as a real feed's does.
+      time: isTradingDay(shanghaiDate(now)) ? new Date(Math.floor(now.getTime() / 3000) * 3000) : shanghaiTime(previousTradingDay(shanghaiDate(now)), '15:00'),
       suspended: ov.suspended ?? false,
       source: 'paper',
     }

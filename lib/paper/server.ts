@@ -14,6 +14,7 @@
  *   GET /api/report/exchange/onepersistenthour/monthList?month=YYYY-MM
  *                                 SZSE-format trading calendar from lib/market's calendar, no token
  *   GET /control/clock            { now, speed, paused, skipClosed, tradingDay, phase }, no token
+ *   POST /control/closures  { days: ['YYYY-MM-DD'] } exchange-only closures (see ./calendar)
  *   every other /control/* endpoint needs `X-Token: <controlToken>` (default: the bridge token):
  *   POST /control/clock     { now?: ISO | 'next-open', speed?, paused?, skipClosed? }
  *   POST /control/tick      { seconds?: 3 }                    advance market time and match
@@ -29,7 +30,8 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
-import { isTradingDay, MarketRuleError, parseCode, shanghaiDate, weekdayOf } from '@/lib/market'
+import { MarketRuleError, parseCode, shanghaiDate, weekdayOf } from '@/lib/market'
+import { isTradingDay, setUnannouncedClosures, unannouncedClosures } from './calendar'
 import type { BrokerLogger } from '@/lib/broker/types'
 import { PaperExchange, PythonError, type ActiveFault, type FaultSpec, type PaperExchangeCoreOptions } from './exchange'
 import { TENCENT_NONE_MATCH, tencentBody, tencentRecord } from './tencent-format'
@@ -426,6 +428,12 @@ export async function startPaperExchange(opts: PaperExchangeOptions = {}): Promi
           return { id: f.id, kind: f.kind, method: f.method, count: f.count }
         })
         return { added, faults: ex.faults.map((f) => ({ id: f.id, kind: f.kind, method: f.method, count: f.count, used: f.used })) }
+      }
+      case '/control/closures': {
+        // weekdays this exchange keeps closed although DingPan's calendar says open
+        if (!Array.isArray(body.days)) throw new RangeError('days must be a list of YYYY-MM-DD dates')
+        setUnannouncedClosures(body.days.map((d: unknown) => str(d, 'day')))
+        return { ok: true, closures: unannouncedClosures() }
       }
       case '/control/holding': {
         ex.seedHolding(str(body.code, 'code'), Number(body.volume), Number(body.avgPrice))
