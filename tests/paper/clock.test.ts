@@ -85,13 +85,14 @@ describe('SimClock', () => {
     expect(c.snapshot()).toMatchObject({ speed: 1, skipClosed: false })
   })
 
-  it('a year without exchange data stops the skipping and says why instead of guessing', () => {
+  it('a year without exchange data runs on the provisional weekday rule', () => {
     const w = fakeWall()
     const c = new SimClock({ start: new Date('2027-01-04T02:00:00Z'), speed: 12, wall: w.now })
     w.add(1000)
     expect(c.now()).toEqual(new Date('2027-01-04T02:00:12Z'))
-    expect(c.snapshot().calendarError).toMatch(/2027/)
-    expect(c.snapshot().phase).toBe('unknown')
+    expect(c.snapshot().calendarError).toBeFalsy()
+    expect(c.snapshot().phase).toBe('continuous')
+    expect(c.snapshot().tradingDay).toBe('2027-01-04')
   })
 
   it('defaultDemoStart: 09:14 today before the open, else the next trading day', () => {
