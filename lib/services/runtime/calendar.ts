@@ -3,15 +3,16 @@
  * lib/market (which stays pure), the admin's import (preview with per-line errors, then save,
  * audit-logged), and the overview the settings and status pages show.
  */
-import { dayInfo, parseCalendarImport, setCalendarData, shanghaiDate, yearSummary, type DayInfo, type ImportResult, type YearSummary } from '@/lib/market'
+import { calendarDataVersion, dayInfo, parseCalendarImport, setCalendarData, shanghaiDate, yearSummary, type DayInfo, type ImportResult, type YearSummary } from '@/lib/market'
 import { calendarStamp, deleteAdminCalendarDay, listCalendarRows, loadCalendarData, saveAdminCalendar, unmarkAdminYear, type Actor, type CalendarRow, type CalendarYearRow } from '@/lib/db/calendar'
 import { getDb } from '@/lib/db/client'
 import { writeTx } from '@/lib/db/tx'
 import { getServiceHealth } from '@/lib/db/worker-status'
 import { ValidationError } from '@/lib/errors'
-import { notifyAllUsers } from '../notify'
+import { notifyAllUsers } from '../notifications'
 
 let loadedStamp: string | null = null
+let loadedVersion = -1
 let checkedAt = 0
 
 /**
@@ -20,12 +21,15 @@ let checkedAt = 0
  */
 export async function syncCalendar(opts: { maxAgeMs?: number } = {}): Promise<{ changed: boolean }> {
   const now = Date.now()
-  if (loadedStamp !== null && now - checkedAt < (opts.maxAgeMs ?? 1_000)) return { changed: false }
+  // lib/market's data may have been replaced by someone else since (a test, another loader)
+  const ours = loadedVersion === calendarDataVersion()
+  if (ours && loadedStamp !== null && now - checkedAt < (opts.maxAgeMs ?? 1_000)) return { changed: false }
   checkedAt = now
   const stamp = await calendarStamp()
-  if (stamp === loadedStamp) return { changed: false }
+  if (ours && stamp === loadedStamp) return { changed: false }
   setCalendarData(await loadCalendarData())
   loadedStamp = stamp
+  loadedVersion = calendarDataVersion()
   return { changed: true }
 }
 
