@@ -34,6 +34,14 @@ const config = [
             { target: './lib/paper', from: './', except: ['./lib/market', './lib/paper', './lib/broker/types.ts', './node_modules'], message: 'lib/paper imports lib/market and lib/broker/types.ts only: it is the outside world, not part of DingPan.' },
             { target: ['./lib/broker/**/!(paper-broker).ts', './lib/quotes', './lib/notify'], from: './lib/paper', message: 'The real broker and quote paths never import the paper exchange (only lib/broker/paper-broker.ts reuses its engine).' },
             { target: './lib/services', from: ['./app', './workers', './scripts'], message: 'Services are shared by app and worker; they never import them.' },
+            // lib/services in rooms by purpose (each room's README.md): runtime at the bottom, trading
+            // and views beside each other, notifications behind one entry point.
+            { target: './lib/services/trading', from: './lib/services/views', message: 'Trading never imports the views (read models behind pages).' },
+            { target: './lib/services/views', from: './lib/services/trading', except: ['./shapes.ts'], message: "Views never import trading's write paths; the read-only shapes they share live in trading/shapes.ts." },
+            { target: './lib/services/runtime', from: ['./lib/services/trading', './lib/services/views'], message: 'runtime (clock, settings, broker config, health) sits below trading and views.' },
+            { target: './lib/services/notifications', from: ['./lib/services/trading', './lib/services/views', './lib/services/runtime'], message: 'Notifications import no other room.' },
+            { target: ['./lib/services/trading', './lib/services/views', './lib/services/runtime', './app', './workers', './scripts'], from: './lib/services/notifications', except: ['./index.ts'], message: 'Notifications are reached only through lib/services/notifications/index.ts.' },
+            { target: ['./lib/services/trading', './lib/services/views', './lib/services/notifications', './app', './workers'], from: './lib/paper', message: 'The app, the worker and the order path talk to the paper exchange over HTTP only (runtime/demo-seed reads its scenarios).' },
             { target: './workers', from: ['./app'], message: 'The worker never imports the web app.' },
           ],
         },

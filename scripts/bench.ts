@@ -175,10 +175,10 @@ async function benchQuoteToOrder(): Promise<{ p50: number; p99: number; n: numbe
   try {
     const { createBroker } = await import('../lib/broker')
     const { createQuoteService } = await import('../lib/quotes')
-    const { MonitorWorker } = await import('../lib/services/worker')
-    const { SimClock } = await import('../lib/services/clock')
+    const { MonitorWorker } = await import('../lib/services/trading/worker')
+    const { SimClock } = await import('../lib/services/runtime/clock')
     const { putSetting } = await import('../lib/db/settings')
-    const { SETTING_KEYS } = await import('../lib/services/runtime-settings')
+    const { SETTING_KEYS } = await import('../lib/services/runtime/runtime-settings')
     const { getDb } = await import('../lib/db/client')
     await putSetting(SETTING_KEYS.risk, { maxOrdersPerMinute: 600, maxOrderValue: null, maxActiveOrdersPerStock: 5, duplicateWindowSec: 0 }, { id: null, label: 'bench' })
     const clock = new SimClock(sim.ready.url)

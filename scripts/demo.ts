@@ -65,7 +65,7 @@ async function main() {
   await deploy(dbUrl, { quiet: true })
 
   step('seeding the demo account and monitors')
-  const { seedDemo, DEMO_EMAIL, DEMO_PASSWORD } = await import('../lib/services/demo-seed')
+  const { seedDemo, DEMO_EMAIL, DEMO_PASSWORD } = await import('../lib/services/runtime/demo-seed')
   const seeded = await seedDemo()
   if (seeded.created.length) step(`monitors added: ${seeded.created.join(', ')}`)
 

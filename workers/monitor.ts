@@ -1,6 +1,6 @@
 /**
  * The monitor worker process (`npm run worker`): scheduling and orchestration only. The logic lives
- * in lib/services/worker.ts. node-schedule runs one tick at a time: the next tick is scheduled when
+ * in lib/services/trading/worker.ts. node-schedule runs one tick at a time: the next tick is scheduled when
  * the current one ends, so cycles never overlap and a slow cycle delays the next one.
  */
 import os from 'node:os'
@@ -12,12 +12,12 @@ import { createLogger } from '@/lib/log'
 import { createBroker } from '@/lib/broker'
 import { createQuoteService } from '@/lib/quotes'
 import { getDb } from '@/lib/db/client'
-import { MonitorWorker } from '@/lib/services/worker'
-import { SimClock, WallClock } from '@/lib/services/clock'
-import { brokerConfigKey, resolveBrokerConfig } from '@/lib/services/broker-config'
-import { loadRuntimeSettings } from '@/lib/services/runtime-settings'
-import { createOutbox } from '@/lib/services/outbox'
-import type { BrokerPort } from '@/lib/services/broker-port'
+import { MonitorWorker } from '@/lib/services/trading/worker'
+import { SimClock, WallClock } from '@/lib/services/runtime/clock'
+import { brokerConfigKey, resolveBrokerConfig } from '@/lib/services/runtime/broker-config'
+import { loadRuntimeSettings } from '@/lib/services/runtime/runtime-settings'
+import { createOutbox } from '@/lib/services/notifications'
+import type { BrokerPort } from '@/lib/services/trading/broker-port'
 
 loadDotEnv()
 function readEnv(): Env {

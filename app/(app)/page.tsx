@@ -1,7 +1,7 @@
 import type { Metadata } from 'next'
 import { pageUser } from '@/lib/auth/session'
-import { buildDashboard } from '@/lib/services/dashboard'
-import { marketClock, runtimeDefaults, workerStaleSeconds } from '@/lib/services/web-context'
+import { buildDashboard } from '@/lib/services/views/dashboard'
+import { marketClock, runtimeDefaults, workerStaleSeconds } from '@/lib/services/runtime/web-context'
 import { DashboardView } from './_dashboard/dashboard-view'
 
 export const dynamic = 'force-dynamic'

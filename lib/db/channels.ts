@@ -1,7 +1,7 @@
 /**
  * Notification channels. Every query is scoped to the owner: a channel id of another user is
  * "not found". Secrets arrive here already encrypted (`secretsEnc`, see
- * lib/services/channel-secrets.ts) and are never selected by the listing queries the UI uses
+ * lib/services/notifications/channel-secrets.ts) and are never selected by the listing queries the UI uses
  * except to compute redacted hints in the service. Writes are audit-logged without secret values
  * (only the names of the secret fields that changed).
  */

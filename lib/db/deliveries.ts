@@ -1,5 +1,5 @@
 /**
- * NotificationDelivery rows: the outbox's queue (lib/services/outbox.ts has the whole protocol).
+ * NotificationDelivery rows: the outbox's queue (lib/services/notifications/outbox.ts has the whole protocol).
  *
  * Every state change is ONE conditional UPDATE (`updateMany` whose WHERE repeats what the caller
  * read: status, attempts, and that the row is due / its lease expired). `attempts` grows by one on

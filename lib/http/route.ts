@@ -11,7 +11,7 @@ import { asLocale, LOCALE_COOKIE, type Locale } from '@/lib/i18n/config'
 import { translator, type Translator } from '@/lib/i18n/translator'
 import { issuesToFieldErrors } from '@/lib/schemas/issues'
 import { logger } from '@/lib/log'
-import { invalidateStockList } from '@/lib/services/stock-list'
+import { invalidateStockList } from '@/lib/services/views/stock-list'
 import { unpairedSurrogatePath } from './surrogates'
 
 export interface RouteContext<P> {

@@ -15,7 +15,7 @@
 import { z } from 'zod'
 import { channelSchemas, type ChannelConfigMap } from '@/lib/notify/config'
 import { CHANNEL_TYPES, type ChannelType, type Locale } from '@/lib/notify/types'
-import { EVENT_TYPES, type EventType } from '@/lib/services/events'
+import { EVENT_TYPES, type EventType } from '@/lib/services/notifications/events'
 import type { FieldErrors } from '@/lib/errors'
 
 export { CHANNEL_TYPES, type ChannelType }
@@ -26,7 +26,7 @@ export const SEVERITY_TOKENS = ['severity:INFO', 'severity:WARNING', 'severity:C
 /** Event types a user can route (TEST is sent by the "send test" button to one channel only). */
 export const ROUTABLE_EVENT_TYPES = (Object.keys(EVENT_TYPES) as EventType[]).filter((t) => t !== 'TEST')
 
-/** Every token a channel's `events` list may hold (see channelWants in lib/services/events.ts). */
+/** Every token a channel's `events` list may hold (see channelWants in lib/services/notifications/events.ts). */
 export const EVENT_TOKENS: readonly string[] = ['*', ...SEVERITY_TOKENS, ...ROUTABLE_EVENT_TYPES]
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The settings page's forms. Same ranges as the stored schemas in lib/services/runtime-settings.ts
+ * The settings page's forms. Same ranges as the stored schemas in lib/services/runtime/runtime-settings.ts
  * and broker-config.ts (the services parse with those too, so whatever is stored is what the worker
  * accepts), with messages that are i18n keys for field-level errors.
  */

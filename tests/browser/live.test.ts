@@ -184,7 +184,7 @@ describe('live: web + worker + paper exchange', () => {
     await stack.stopSim()
     // The worker marks the bridge down (ServiceHealth 'bridge'); the dashboard shows what it stored.
     // In demo mode the stopped exchange takes the simulated clock with it: the worker must still
-    // probe the bridge when its clock sync fails (lib/services/worker.ts tick()).
+    // probe the bridge when its clock sync fails (lib/services/trading/worker.ts tick()).
     await expect
       .poll(() => testId('bridge-status').getAttribute('data-status'), { timeout: 60_000, message: 'the worker never marked the bridge down after the paper exchange stopped' })
       .toBe('down')

@@ -62,7 +62,7 @@ beforeAll(async () => {
   sim = await startPaperExchange({ stateFile: null, scenario: 'none', start: '2026-11-23T02:00:00.000Z', paused: true, cash: 1e10, seed: 5 })
   userId = (await createUser('chaos@example.com', 'x', 'ADMIN')).id
   const { putSetting } = await import('@/lib/db/settings')
-  const { SETTING_KEYS } = await import('@/lib/services/runtime-settings')
+  const { SETTING_KEYS } = await import('@/lib/services/runtime/runtime-settings')
   await putSetting(SETTING_KEYS.risk, { maxOrdersPerMinute: 600, maxOrderValue: null, duplicateWindowSec: 0 }, { id: null, label: 'chaos' })
   const bridge = new URL(sim.bridgeUrl)
   env = {

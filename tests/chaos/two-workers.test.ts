@@ -48,7 +48,7 @@ describe(`two workers on PostgreSQL over ${TRIGGERS} triggers`, () => {
     )
     for (let i = 0; i < inputs.length; i += 500) await createStocksBulk(user.id, inputs.slice(i, i + 500))
     const { putSetting } = await import('@/lib/db/settings')
-    const { SETTING_KEYS } = await import('@/lib/services/runtime-settings')
+    const { SETTING_KEYS } = await import('@/lib/services/runtime/runtime-settings')
     await putSetting(SETTING_KEYS.risk, { maxOrdersPerMinute: 600, maxOrderValue: null, duplicateWindowSec: 0 }, { id: null, label: 'chaos' })
 
     const bridge = new URL(sim.bridgeUrl)

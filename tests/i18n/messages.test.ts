@@ -1,7 +1,7 @@
 // Both languages carry the same keys and the same {placeholders}; every event type has texts.
 import { describe, expect, it } from 'vitest'
 import { messages } from '@/lib/i18n/messages'
-import { EVENT_TYPES } from '@/lib/services/events'
+import { EVENT_TYPES } from '@/lib/services/notifications/events'
 
 function flatten(obj: unknown, prefix = ''): Map<string, string> {
   const out = new Map<string, string>()

@@ -14,7 +14,7 @@ import {
   type ChannelErrorKey,
   type FieldDesc,
 } from '@/lib/schemas/channels'
-import { channelWants, EVENT_TYPES } from '@/lib/services/events'
+import { channelWants, EVENT_TYPES } from '@/lib/services/notifications/events'
 import { initialFormState, toPayload } from '@/app/(app)/settings/notifications/form-values'
 
 const zhT = (k: ChannelErrorKey) => messages.zh.channels.errors[k]

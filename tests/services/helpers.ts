@@ -8,8 +8,8 @@ import { afterAll, beforeAll, beforeEach } from 'vitest'
 import { getDb } from '@/lib/db/client'
 import { writeTx } from '@/lib/db/tx'
 import { createTestDb, type TestDb } from '../helpers/db'
-import type { OutboxLogger } from '@/lib/services/outbox'
-import { setChannelsLogger } from '@/lib/services/channels'
+import type { OutboxLogger } from '@/lib/services/notifications/outbox'
+import { setChannelsLogger } from '@/lib/services/notifications/channels'
 
 export const KEY = `test-key-${randomBytes(24).toString('hex')}`
 
@@ -45,8 +45,8 @@ export async function makeUser(locale = 'zh'): Promise<number> {
   return u.id
 }
 
-export async function notifyTx(input: Parameters<typeof import('@/lib/services/notify').notify>[1]) {
-  const { notify } = await import('@/lib/services/notify')
+export async function notifyTx(input: Parameters<typeof import('@/lib/services/notifications/notify').notify>[1]) {
+  const { notify } = await import('@/lib/services/notifications/notify')
   return writeTx(getDb(), (tx) => notify(tx, input))
 }
 

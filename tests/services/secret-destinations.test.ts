@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import { ValidationError } from '@/lib/errors'
 import { parseEnv } from '@/lib/env'
-import { knownTokenFor, resolveBrokerConfig, saveBrokerSettings } from '@/lib/services/broker-config'
-import { createChannel, updateChannel } from '@/lib/services/channels'
+import { knownTokenFor, resolveBrokerConfig, saveBrokerSettings } from '@/lib/services/runtime/broker-config'
+import { createChannel, updateChannel } from '@/lib/services/notifications/channels'
 import { providers } from '../helpers/db'
 import { makeUser, useTestDb } from './helpers'
 

@@ -3,8 +3,8 @@
 // the worker heartbeat and the bridge row — owner-scoped, on SQLite and PostgreSQL.
 import { beforeEach, describe, expect, it } from 'vitest'
 import { getDb } from '@/lib/db/client'
-import { buildDashboard, levelDistance, quoteFreshness, trailingLevelMilli, zoneDistance } from '@/lib/services/dashboard'
-import { setKillSwitch } from '@/lib/services/runtime-settings'
+import { buildDashboard, levelDistance, quoteFreshness, trailingLevelMilli, zoneDistance } from '@/lib/services/views/dashboard'
+import { setKillSwitch } from '@/lib/services/runtime/runtime-settings'
 import { setServiceHealth } from '@/lib/db/worker-status'
 import { providers } from '../helpers/db'
 import { at, clearWorkerTables, fixedClock, makeStock, makeUser, seedHeartbeat, seedOrder, seedSnapshot, seedTrigger, useWebDb } from './helpers'
@@ -155,7 +155,7 @@ describe.each(providers())('status page on %s', (provider) => {
   beforeEach(clearWorkerTables)
 
   it('lists heartbeats newest first, the ones with errors, service health and the clock', async () => {
-    const { statusView } = await import('@/lib/services/status-view')
+    const { statusView } = await import('@/lib/services/views/status-view')
     const wall = new Date()
     let v = await statusView({ clock: fixedClock(null), staleAfterSec: 30, wallNow: wall })
     expect(v).toMatchObject({ heartbeats: [], lastErrors: [], services: [], worker: { status: 'never' }, clock: { phase: 'unknown', now: null, error: 'unreachable' } })
@@ -178,7 +178,7 @@ describe.each(providers())('status page on %s', (provider) => {
 
 describe('bridge status', () => {
   it('shows an old "up" as unconfirmed, never as connected; a "down" stays down', async () => {
-    const { bridgeStatus, BRIDGE_UNCONFIRMED_AFTER_SEC } = await import('@/lib/services/dashboard')
+    const { bridgeStatus, BRIDGE_UNCONFIRMED_AFTER_SEC } = await import('@/lib/services/views/dashboard')
     const now = new Date('2026-09-14T02:30:00Z')
     const ago = (s: number) => new Date(now.getTime() - s * 1000)
     expect(bridgeStatus('up', ago(5), now)).toBe('up')

@@ -4,7 +4,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { phaseAt, readMarketClock } from '@/lib/services/market-clock-view'
+import { phaseAt, readMarketClock } from '@/lib/services/runtime/market-clock-view'
 
 let server: http.Server
 let url = ''

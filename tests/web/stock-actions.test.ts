@@ -4,8 +4,8 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { getDb } from '@/lib/db/client'
 import { ConflictError, NotFoundError } from '@/lib/errors'
-import { markStockManaged, rearmStock } from '@/lib/services/monitor-actions'
-import { stockDetail } from '@/lib/services/stock-detail'
+import { markStockManaged, rearmStock } from '@/lib/services/trading/monitor-actions'
+import { stockDetail } from '@/lib/services/views/stock-detail'
 import { providers } from '../helpers/db'
 import { at, clearWorkerTables, fixedClock, makeStock, makeUser, seedOrder, seedTrigger, useWebDb } from './helpers'
 

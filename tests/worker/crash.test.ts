@@ -9,7 +9,7 @@ import { createStock } from '@/lib/db/stocks'
 import { stockInputSchema } from '@/lib/schemas/stock'
 import { startWorker, waitFor, type Proc } from '../../scripts/stack'
 import { createTestDb, type TestDb } from '../helpers/db'
-import type { CrashPoint } from '@/lib/services/crash-points'
+import type { CrashPoint } from '@/lib/services/trading/crash-points'
 import { at, MONDAY } from './helpers'
 
 let cleanup: Array<() => Promise<void>> = []

@@ -2,7 +2,7 @@
 // PostgreSQL when enabled): the stories, each checked on the bridge's side too.
 import { afterEach, describe, expect, it } from 'vitest'
 import { getDb } from '@/lib/db/client'
-import { setKillSwitch } from '@/lib/services/runtime-settings'
+import { setKillSwitch } from '@/lib/services/runtime/runtime-settings'
 import { writeTx } from '@/lib/db/tx'
 import { writeMachineState } from '@/lib/db/monitors'
 import { markPositionManaged, toMilli } from '@/lib/market'

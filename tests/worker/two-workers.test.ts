@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { getDb } from '@/lib/db/client'
 import { LeaseLostError, assertLease } from '@/lib/db/lease'
 import { writeTx } from '@/lib/db/tx'
-import { LEASE_NAME } from '@/lib/services/worker'
+import { LEASE_NAME } from '@/lib/services/trading/worker'
 import { providers } from '../helpers/db'
 import { at, MONDAY, orderRequests, startWorkerHarness, type WorkerHarness } from './helpers'
 

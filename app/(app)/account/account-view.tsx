@@ -2,7 +2,7 @@
 import Link from 'next/link'
 import { useLocale, useTranslations } from 'next-intl'
 import useSWR from 'swr'
-import type { AccountNumbers, AccountPageData, PositionRow } from '@/lib/services/account-view'
+import type { AccountNumbers, AccountPageData, PositionRow } from '@/lib/services/views/account-view'
 import { formatPrice, formatTime } from '@/lib/format'
 import { fetchJson, money, trendClass } from '@/app/_components/live/fmt'
 import { DataTable } from '@/app/_components/data-table'

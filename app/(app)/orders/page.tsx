@@ -3,7 +3,7 @@ import { getTranslations } from 'next-intl/server'
 import { pageUser } from '@/lib/auth/session'
 import { listStocksForUser } from '@/lib/db/stocks'
 import { orderQuerySchema, ORDER_STATUSES } from '@/lib/schemas/orders'
-import { listOrders } from '@/lib/services/orders-view'
+import { listOrders } from '@/lib/services/views/orders-view'
 import { FilterField, filterErrorText, StockOptions } from '@/app/_components/filters'
 import { OrdersView } from './orders-view'
 

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next'
 import { pageUser } from '@/lib/auth/session'
 import { env } from '@/lib/env'
-import { settingsView } from '@/lib/services/settings-admin'
+import { settingsView } from '@/lib/services/runtime/settings-admin'
 import { SettingsForms } from './settings-forms'
 
 export const dynamic = 'force-dynamic'

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next'
 import { pageUser } from '@/lib/auth/session'
-import { statusView } from '@/lib/services/status-view'
-import { marketClock, workerStaleSeconds } from '@/lib/services/web-context'
+import { statusView } from '@/lib/services/views/status-view'
+import { marketClock, workerStaleSeconds } from '@/lib/services/runtime/web-context'
 import { StatusPanel } from './status-panel'
 
 export const dynamic = 'force-dynamic'

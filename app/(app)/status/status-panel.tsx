@@ -1,7 +1,7 @@
 'use client'
 import { useLocale, useTranslations } from 'next-intl'
 import useSWR from 'swr'
-import type { StatusView } from '@/lib/services/status-view'
+import type { StatusView } from '@/lib/services/views/status-view'
 import { formatTime } from '@/lib/format'
 import { HealthDot, useAge } from '@/app/_components/live/badges'
 import { clockTime, dayTime, fetchJson } from '@/app/_components/live/fmt'

@@ -2,7 +2,7 @@ import Link from 'next/link'
 import { getTranslations } from 'next-intl/server'
 import { pageUser } from '@/lib/auth/session'
 import { listStocksForUser } from '@/lib/db/stocks'
-import { toStockView } from '@/lib/services/stock-view'
+import { toStockView } from '@/lib/services/views/stock-view'
 import { StockTable } from './_components/stock-table'
 
 export const dynamic = 'force-dynamic'

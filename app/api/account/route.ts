@@ -1,6 +1,6 @@
 import { route } from '@/lib/http/route'
-import { accountPage } from '@/lib/services/account-view'
-import { brokerForRequest, marketClock } from '@/lib/services/web-context'
+import { accountPage } from '@/lib/services/views/account-view'
+import { brokerForRequest, marketClock } from '@/lib/services/runtime/web-context'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,6 +1,6 @@
 import { route } from '@/lib/http/route'
-import { buildDashboard } from '@/lib/services/dashboard'
-import { marketClock, runtimeDefaults, workerStaleSeconds } from '@/lib/services/web-context'
+import { buildDashboard } from '@/lib/services/views/dashboard'
+import { marketClock, runtimeDefaults, workerStaleSeconds } from '@/lib/services/runtime/web-context'
 
 export const dynamic = 'force-dynamic'
 

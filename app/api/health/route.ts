@@ -1,5 +1,5 @@
 import { NextResponse } from 'next/server'
-import { healthReport } from '@/lib/services/health'
+import { healthReport } from '@/lib/services/runtime/health'
 
 export const dynamic = 'force-dynamic'
 

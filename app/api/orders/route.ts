@@ -1,6 +1,6 @@
 import { parseQuery, route } from '@/lib/http/route'
 import { orderQuerySchema } from '@/lib/schemas/orders'
-import { listOrders } from '@/lib/services/orders-view'
+import { listOrders } from '@/lib/services/views/orders-view'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,6 +1,6 @@
 import { route } from '@/lib/http/route'
 import { env } from '@/lib/env'
-import { settingsView } from '@/lib/services/settings-admin'
+import { settingsView } from '@/lib/services/runtime/settings-admin'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,6 +1,6 @@
 import { route } from '@/lib/http/route'
-import { statusView } from '@/lib/services/status-view'
-import { marketClock, workerStaleSeconds } from '@/lib/services/web-context'
+import { statusView } from '@/lib/services/views/status-view'
+import { marketClock, workerStaleSeconds } from '@/lib/services/runtime/web-context'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,8 +1,8 @@
 import { parseBody, route, json } from '@/lib/http/route'
 import { stockInputSchema } from '@/lib/schemas/stock'
 import { createStock } from '@/lib/db/stocks'
-import { toStockView } from '@/lib/services/stock-view'
-import { stockListJson } from '@/lib/services/stock-list'
+import { toStockView } from '@/lib/services/views/stock-view'
+import { stockListJson } from '@/lib/services/views/stock-list'
 
 export const GET = route(async ({ req, user }) => {
   const archived = req.nextUrl.searchParams.get('archived') === '1'

@@ -2,7 +2,7 @@ import type { Metadata } from 'next'
 import { pageUser } from '@/lib/auth/session'
 import { shanghaiDate } from '@/lib/market'
 import { calendarOverview } from '@/lib/services/runtime/calendar'
-import { marketClock } from '@/lib/services/web-context'
+import { marketClock } from '@/lib/services/runtime/web-context'
 import { CalendarManager } from './calendar-manager'
 
 export const dynamic = 'force-dynamic'

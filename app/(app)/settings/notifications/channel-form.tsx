@@ -10,7 +10,7 @@ import { useLocale, useTranslations } from 'next-intl'
 import { channelFormFields, validateChannelInput, type ChannelErrorKey, type FieldDesc } from '@/lib/schemas/channels'
 import type { ChannelType, Locale } from '@/lib/notify/types'
 import type { FieldErrors } from '@/lib/errors'
-import type { ChannelView } from '@/lib/services/channels'
+import type { ChannelView } from '@/lib/services/notifications'
 import { EventsPicker } from './events-picker'
 import { initialFormState, toPayload, type ChannelFormState, type FieldValue } from './form-values'
 

@@ -3,7 +3,7 @@
  * (channelFormFields), so the form and the API always agree on names and kinds.
  */
 import { channelFormFields, DEFAULT_EVENTS, type ChannelType, type FieldDesc } from '@/lib/schemas/channels'
-import type { ChannelView } from '@/lib/services/channels'
+import type { ChannelView } from '@/lib/services/notifications'
 
 export type FieldValue = string | boolean | { [k: string]: FieldValue }
 

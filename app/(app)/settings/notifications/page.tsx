@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import { pageUser } from '@/lib/auth/session'
-import { listChannels } from '@/lib/services/channels'
+import { listChannels } from '@/lib/services/notifications'
 import { ChannelsManager } from './channels-manager'
 
 export const dynamic = 'force-dynamic'

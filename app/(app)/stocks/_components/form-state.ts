@@ -1,4 +1,4 @@
-import type { StockView } from '@/lib/services/stock-view'
+import type { StockView } from '@/lib/services/views/stock-view'
 import { formatPrice } from '@/lib/format'
 import { EMPTY_FORM, type FormState } from './stock-form'
 

@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'react'
 import { useLocale, useTranslations } from 'next-intl'
 import useSWR from 'swr'
-import type { QuotePreview } from '@/lib/services/quote-preview'
+import type { QuotePreview } from '@/lib/services/views/quote-preview'
 import { formatPrice, formatTime } from '@/lib/format'
 import { clockTime, fetchJson, money, signedPct, trendClass } from '@/app/_components/live/fmt'
 import type { FormState } from './stock-form'

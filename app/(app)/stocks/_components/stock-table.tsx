@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation'
 import { useState } from 'react'
 import { useTranslations } from 'next-intl'
 import { formatPct, formatPrice } from '@/lib/format'
-import type { StockView } from '@/lib/services/stock-view'
+import type { StockView } from '@/lib/services/views/stock-view'
 import { DataTable } from '@/app/_components/data-table'
 import { AutoTradeSwitch } from './auto-trade-switch'
 

@@ -1,6 +1,6 @@
 import { idParam, parseBody, route } from '@/lib/http/route'
 import { channelBodySchema } from '@/lib/schemas/channels'
-import { deleteChannel, getChannel, updateChannel } from '@/lib/services/channels'
+import { deleteChannel, getChannel, updateChannel } from '@/lib/services/notifications'
 
 type P = { id: string }
 

@@ -1,8 +1,8 @@
 import { parseBody, route } from '@/lib/http/route'
 import { env } from '@/lib/env'
 import { quotePreviewSchema } from '@/lib/schemas/preview'
-import { quotePreview } from '@/lib/services/quote-preview'
-import { marketClock } from '@/lib/services/web-context'
+import { quotePreview } from '@/lib/services/views/quote-preview'
+import { marketClock } from '@/lib/services/runtime/web-context'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,7 +1,7 @@
 import { parseBody, route } from '@/lib/http/route'
 import { env } from '@/lib/env'
 import { brokerFormSchema } from '@/lib/schemas/settings'
-import { saveBroker, settingsView } from '@/lib/services/settings-admin'
+import { saveBroker, settingsView } from '@/lib/services/runtime/settings-admin'
 
 /** Admin: broker mode and bridge connection (the token is write-only; empty keeps the stored one). */
 export const PUT = route(

@@ -1,7 +1,7 @@
 import { parseBody, parseQuery, route } from '@/lib/http/route'
 import { calendarDeleteSchema, calendarImportSchema, calendarYearQuerySchema } from '@/lib/schemas/calendar'
 import { calendarOverview, deleteCalendarEntry, saveCalendarImport } from '@/lib/services/runtime/calendar'
-import { marketClock } from '@/lib/services/web-context'
+import { marketClock } from '@/lib/services/runtime/web-context'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,6 +1,6 @@
 import { parseBody, route } from '@/lib/http/route'
 import { killSwitchFormSchema } from '@/lib/schemas/settings'
-import { switchKill } from '@/lib/services/settings-admin'
+import { switchKill } from '@/lib/services/runtime/settings-admin'
 
 /** Admin: the kill switch. On: signals are recorded and notified, no order is created. */
 export const PUT = route(

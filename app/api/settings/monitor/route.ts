@@ -1,6 +1,6 @@
 import { parseBody, route } from '@/lib/http/route'
 import { monitorFormSchema } from '@/lib/schemas/settings'
-import { saveMonitor } from '@/lib/services/settings-admin'
+import { saveMonitor } from '@/lib/services/runtime/settings-admin'
 
 /** Admin: monitor interval and quote provider order (the worker picks them up on its next tick). */
 export const PUT = route(

@@ -1,6 +1,6 @@
 import { parseBody, route } from '@/lib/http/route'
 import { riskFormSchema } from '@/lib/schemas/settings'
-import { saveRisk } from '@/lib/services/settings-admin'
+import { saveRisk } from '@/lib/services/runtime/settings-admin'
 
 /** Admin: global risk limits (read by the worker inside every signal's transaction). */
 export const PUT = route(

@@ -1,7 +1,7 @@
 import { idParam, parseBody, route } from '@/lib/http/route'
 import { stockInputSchema } from '@/lib/schemas/stock'
 import { archiveStock, getStockForUser, updateStock } from '@/lib/db/stocks'
-import { toStockView } from '@/lib/services/stock-view'
+import { toStockView } from '@/lib/services/views/stock-view'
 
 type P = { id: string }
 

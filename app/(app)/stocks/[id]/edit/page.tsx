@@ -4,7 +4,7 @@ import { pageUser } from '@/lib/auth/session'
 import { getStockForUser } from '@/lib/db/stocks'
 import { NotFoundError } from '@/lib/errors'
 import { parseId } from '@/lib/http/route'
-import { toStockView } from '@/lib/services/stock-view'
+import { toStockView } from '@/lib/services/views/stock-view'
 import { StockFormWithPreview } from '../../_components/stock-form-with-preview'
 import { formStateOf } from '../../_components/form-state'
 

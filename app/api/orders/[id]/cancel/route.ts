@@ -1,6 +1,6 @@
 import { idParam, json, route } from '@/lib/http/route'
-import { cancelOrderForUser } from '@/lib/services/order-cancel'
-import { brokerForRequest, marketClock } from '@/lib/services/web-context'
+import { cancelOrderForUser } from '@/lib/services/trading/order-cancel'
+import { brokerForRequest, marketClock } from '@/lib/services/runtime/web-context'
 
 /**
  * Asks the bridge to cancel one of the user's open orders and answers with exactly what the bridge

@@ -1,7 +1,7 @@
 import { parseBody, route } from '@/lib/http/route'
 import { env } from '@/lib/env'
 import { brokerFormSchema } from '@/lib/schemas/settings'
-import { testBrokerConnection } from '@/lib/services/settings-admin'
+import { testBrokerConnection } from '@/lib/services/runtime/settings-admin'
 
 /** Admin: connect() with the submitted values and report exactly what the bridge answered. */
 export const POST = route(

@@ -1,7 +1,7 @@
 import { idParam, parseBody, route } from '@/lib/http/route'
 import { autoTradeToggleSchema } from '@/lib/schemas/stock'
 import { setAutoTrade } from '@/lib/db/stocks'
-import { toStockView } from '@/lib/services/stock-view'
+import { toStockView } from '@/lib/services/views/stock-view'
 
 export const PUT = route<{ id: string }>(async ({ req, user, params, t }) => {
   const id = idParam(params.id)

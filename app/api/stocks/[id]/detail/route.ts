@@ -1,6 +1,6 @@
 import { idParam, route } from '@/lib/http/route'
-import { stockDetail } from '@/lib/services/stock-detail'
-import { marketClock } from '@/lib/services/web-context'
+import { stockDetail } from '@/lib/services/views/stock-detail'
+import { marketClock } from '@/lib/services/runtime/web-context'
 
 export const dynamic = 'force-dynamic'
 

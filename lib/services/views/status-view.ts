@@ -4,9 +4,9 @@
  * the bridge and each quote provider (ServiceHealth rows written by the worker) and the worker lease.
  */
 import { heartbeats, heartbeatsWithErrors, serviceHealthRows, workerLeases } from '@/lib/db/status'
-import { workerStatus } from './health'
-import { phaseAt, type MarketClockReading } from './market-clock-view'
-import { syncCalendar } from './runtime/calendar'
+import { workerStatus } from '../runtime/health'
+import { phaseAt, type MarketClockReading } from '../runtime/market-clock-view'
+import { syncCalendar } from '../runtime/calendar'
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null
 

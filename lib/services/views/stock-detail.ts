@@ -9,8 +9,8 @@ import { latestBar, positionSnapshot, stockHistory } from '@/lib/db/stock-detail
 import { getBars, getSnapshots } from '@/lib/db/quotes'
 import { toStockView } from './stock-view'
 import { shanghaiDayRange, trailingLevelMilli } from './dashboard'
-import { effectiveState } from './monitor-actions'
-import type { MarketClockReading } from './market-clock-view'
+import { effectiveState } from '../trading/shapes'
+import type { MarketClockReading } from '../runtime/market-clock-view'
 
 const y = (m: number | null | undefined) => (m == null ? null : fromMilli(m))
 const money = (v: bigint | null | undefined) => (v == null ? null : Number(v) / 1000)

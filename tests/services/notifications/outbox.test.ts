@@ -7,14 +7,14 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createDb, getDb, type Db } from '@/lib/db/client'
 import { claimDelivery, closeUnsent, deferDelivery, recordOutcome } from '@/lib/db/deliveries'
-import { createChannel, deleteChannel, listChannels, setChannelsLogger, updateChannel } from '@/lib/services/channels'
-import { createOutbox, type OutboxOptions, type RunSummary } from '@/lib/services/outbox'
+import { createChannel, deleteChannel, listChannels, setChannelsLogger, updateChannel } from '@/lib/services/notifications/channels'
+import { createOutbox, type OutboxOptions, type RunSummary } from '@/lib/services/notifications/outbox'
 import { SlidingWindowRateLimiter } from '@/lib/notify'
-import { providers, ROOT } from '../helpers/db'
-import { barkPlatform, dingtalkPlatform, feishuPlatform, serverchanPlatform, webhookReceiver, wecomPlatform } from '../notify/helpers/platforms'
-import { startReceiver, type Handler, type Receiver } from '../notify/helpers/receiver'
-import { smtpError, startSmtp, subjectOf, type SmtpHandle } from '../notify/helpers/smtp'
-import { captureLogger, gate, KEY, makeUser, manualClock, notifyTx, STOP_LOSS_PARAMS, useTestDb } from './helpers'
+import { providers, ROOT } from '../../helpers/db'
+import { barkPlatform, dingtalkPlatform, feishuPlatform, serverchanPlatform, webhookReceiver, wecomPlatform } from '../../notify/helpers/platforms'
+import { startReceiver, type Handler, type Receiver } from '../../notify/helpers/receiver'
+import { smtpError, startSmtp, subjectOf, type SmtpHandle } from '../../notify/helpers/smtp'
+import { captureLogger, gate, KEY, makeUser, manualClock, notifyTx, STOP_LOSS_PARAMS, useTestDb } from '../helpers'
 
 const DT_TOKEN = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90'
 const DT_SECRET = 'SEC7f3a9c2e1b8d4f6a0c5e9b2d7f1a3c8e6b4d0f2a9c7e5b3d1f8a6c4e2b0d9f7a5'
@@ -383,7 +383,7 @@ describe.each(providers())('outbox on %s', (provider) => {
     const env = { ...process.env, DATABASE_URL: testDb.current().url, DINGPAN_ENCRYPTION_KEY: KEY, START_AT: String(Date.now() + 4_000) }
     const run = () =>
       new Promise<RunSummary>((resolve, reject) => {
-        const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'tests/services/outbox-process.ts')], { cwd: ROOT, env })
+        const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT, 'tests/services/notifications/outbox-process.ts')], { cwd: ROOT, env })
         let out = ''
         let err = ''
         child.stdout.on('data', (d: Buffer) => (out += d.toString()))

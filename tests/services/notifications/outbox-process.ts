@@ -3,7 +3,7 @@
  * waits until START_AT (so both processes race), runs until nothing is due for a while, and
  * prints its totals as one JSON line.
  */
-import { createOutbox, type RunSummary } from '@/lib/services/outbox'
+import { createOutbox, type RunSummary } from '@/lib/services/notifications/outbox'
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} }
 const outbox = createOutbox({ logger: silent, batchSize: Number(process.env.BATCH ?? 8), concurrency: 3 })

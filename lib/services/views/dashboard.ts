@@ -7,10 +7,10 @@
 import { fromMilli, roundMilliToTick, shanghaiDate, shanghaiTime, addDays, tickMilliOf, type MarketPhase } from '@/lib/market'
 import { countOrdersBetween, getHealthRow, lastTriggers, latestBeat, listLiveStocks, type LiveStockRow } from '@/lib/db/dashboard'
 import { getSnapshots } from '@/lib/db/quotes'
-import { loadRuntimeSettings, type RuntimeDefaults } from './runtime-settings'
-import { workerStatus, type WorkerStatus } from './health'
-import { phaseAt, TRADING_PHASES, type MarketClockReading } from './market-clock-view'
-import { syncCalendar } from './runtime/calendar'
+import { loadRuntimeSettings, type RuntimeDefaults } from '../runtime/runtime-settings'
+import { workerStatus, type WorkerStatus } from '../runtime/health'
+import { phaseAt, TRADING_PHASES, type MarketClockReading } from '../runtime/market-clock-view'
+import { syncCalendar } from '../runtime/calendar'
 
 export type Freshness = 'fresh' | 'stale' | 'closed' | 'none' | 'unknown'
 

@@ -11,14 +11,10 @@ import { writeUserTransition, type MonitorWrite } from '@/lib/db/monitor-actions
 import type { StockRow } from '@/lib/db/stocks'
 import { ConflictError } from '@/lib/errors'
 import type { Locale } from '@/lib/i18n/config'
+import { effectiveState } from './shapes'
 
 function coreOf(row: StockRow): MonitorCore {
   return { state: row.state, episode: row.episode, highestSinceEntry: row.highestSinceEntryMilli == null ? null : fromMilli(row.highestSinceEntryMilli), memo: normalizeMemo(row.triggerMemo) }
-}
-
-/** The state that counts: a PAUSED monitor acts on the state it was paused from. */
-export function effectiveState(row: Pick<StockRow, 'state' | 'triggerMemo'>): string {
-  return row.state === 'PAUSED' ? (normalizeMemo(row.triggerMemo).pausedFrom ?? 'PAUSED') : row.state
 }
 
 function refused(r: TransitionResult | TransitionRefusal): r is TransitionRefusal {

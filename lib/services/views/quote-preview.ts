@@ -14,9 +14,9 @@ import { getAccountSnapshot } from '@/lib/db/orders'
 import { positionSnapshot } from '@/lib/db/stock-detail'
 import type { QuotePreviewInput } from '@/lib/schemas/preview'
 import type { Locale } from '@/lib/i18n/config'
-import { loadRuntimeSettings } from './runtime-settings'
-import { runtimeDefaults } from './web-context'
-import type { MarketClockReading } from './market-clock-view'
+import { loadRuntimeSettings } from '../runtime/runtime-settings'
+import { runtimeDefaults } from '../runtime/web-context'
+import type { MarketClockReading } from '../runtime/market-clock-view'
 
 const services = new Map<string, QuoteService>()
 

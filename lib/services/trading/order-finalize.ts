@@ -21,10 +21,9 @@ import { loadMonitor, writeMachineState } from '@/lib/db/monitors'
 import { asLocale } from '@/lib/i18n/config'
 import { translator } from '@/lib/i18n/translator'
 import { formatPrice } from '@/lib/format'
-import { notify } from './notify'
+import { notify, type EventType } from '../notifications'
 import { toMonitorInput, type TriggerEnv } from './monitor-input'
 import { newClientOrderId, pricingFor } from './signals'
-import type { EventType } from './events'
 
 export type FinalOutcome = 'filled' | 'partially_cancelled' | 'cancelled' | 'rejected' | 'failed'
 

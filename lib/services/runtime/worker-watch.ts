@@ -7,7 +7,7 @@ import { getDb } from '@/lib/db/client'
 import { writeTx } from '@/lib/db/tx'
 import { formatTime } from '@/lib/format'
 import { logger } from '@/lib/log'
-import { notifyAllUsers } from './notify'
+import { notifyAllUsers } from '../notifications'
 
 export async function checkWorkerStalled(now = new Date(), staleAfterSec = Number(process.env.WORKER_STALE_SECONDS ?? 30)): Promise<boolean> {
   const beat = await latestHeartbeat()

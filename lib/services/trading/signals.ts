@@ -34,10 +34,9 @@ import { asLocale } from '@/lib/i18n/config'
 import { translator } from '@/lib/i18n/translator'
 import { formatPrice } from '@/lib/format'
 import type { BrokerAccount, BrokerPosition } from './broker-port'
-import type { RuntimeSettings } from './runtime-settings'
-import { notify } from './notify'
+import type { RuntimeSettings } from '../runtime/runtime-settings'
+import { notify, type EventType } from '../notifications'
 import { managedPosition, toMonitorInput, type TriggerEnv } from './monitor-input'
-import type { EventType } from './events'
 import { crashPoint } from './crash-points'
 
 export interface LeaseIdentity {

@@ -8,7 +8,7 @@
 import type { Broker, CancelResult } from '@/lib/broker/types'
 import { getOrderForUser, recordUserCancel, USER_CANCELLABLE } from '@/lib/db/orders-view'
 import { ConflictError, NotFoundError } from '@/lib/errors'
-import { toOrderView, type OrderView } from './orders-view'
+import { toOrderView, type OrderView } from './shapes'
 
 export interface CancelReport {
   bridge: CancelResult

@@ -1,13 +1,25 @@
 /**
- * Orders as the browser sees them: prices in yuan, the counter's status name (未报 … 废单) from the
- * raw xtStatus next to DingPan's own status, the counter's message, fills, and whether the trader
- * may ask for a cancel.
+ * Read-only shapes of trading state, shared with the views room: the order as the browser sees it
+ * (the orders page and the answer to a trader's cancel) and the state a monitor acts on. Pure
+ * functions over rows already read — no queries, no writes — so this is the one trading file the
+ * views may import.
  */
-import { fromMilli, orderStatusInfo } from '@/lib/market'
-import { listOrdersForUser, USER_CANCELLABLE, type OrderListFilter, type OrderListRow } from '@/lib/db/orders-view'
+import { fromMilli, normalizeMemo, orderStatusInfo } from '@/lib/market'
+import { USER_CANCELLABLE, type OrderListRow } from '@/lib/db/orders-view'
+import type { StockRow } from '@/lib/db/stocks'
+
+/** The state that counts: a PAUSED monitor acts on the state it was paused from. */
+export function effectiveState(row: Pick<StockRow, 'state' | 'triggerMemo'>): string {
+  return row.state === 'PAUSED' ? (normalizeMemo(row.triggerMemo).pausedFrom ?? 'PAUSED') : row.state
+}
 
 const y = (m: number | null | undefined) => (m == null ? null : fromMilli(m))
 
+/**
+ * An order as the browser sees it: prices in yuan, the counter's status name (未报 … 废单) from the
+ * raw xtStatus next to DingPan's own status, the counter's message, fills, and whether the trader
+ * may ask for a cancel.
+ */
 export function toOrderView(o: OrderListRow) {
   const info = o.xtStatus == null ? null : orderStatusInfo(o.xtStatus)
   return {
@@ -46,10 +58,3 @@ export function toOrderView(o: OrderListRow) {
 }
 
 export type OrderView = ReturnType<typeof toOrderView>
-
-export async function listOrders(userId: number, filter: OrderListFilter, page: number, pageSize: number) {
-  const { total, items } = await listOrdersForUser(userId, filter, page, pageSize)
-  return { total, page, pageSize, items: items.map(toOrderView) }
-}
-
-export type OrderList = Awaited<ReturnType<typeof listOrders>>

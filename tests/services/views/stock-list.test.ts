@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest'
 import { getDb } from '@/lib/db/client'
 import { createStock } from '@/lib/db/stocks'
 import { stockInputSchema } from '@/lib/schemas/stock'
-import { invalidateStockList, stockListJson, STAMP_TTL_MS } from '@/lib/services/stock-list'
-import { providers } from '../helpers/db'
-import { makeUser, useTestDb } from './helpers'
+import { invalidateStockList, stockListJson, STAMP_TTL_MS } from '@/lib/services/views/stock-list'
+import { providers } from '../../helpers/db'
+import { makeUser, useTestDb } from '../helpers'
 
 const input = (code: string) =>
   stockInputSchema.parse({ code, name: 'T', entryLow: '9.00', entryHigh: '9.20', takeProfit: '11.00', stopLoss: '8.50' })

@@ -11,7 +11,7 @@ import { listOpenOrders, transitionOrder, updateOrderFields, upsertFill, type Or
 import { asLocale } from '@/lib/i18n/config'
 import { translator } from '@/lib/i18n/translator'
 import type { BrokerOrderRecord, BrokerTradeRecord } from './broker-port'
-import { notify } from './notify'
+import { notify } from '../notifications'
 import { finalizeOrder, orderParams, type FinalOutcome } from './order-finalize'
 import { inFlight, type SendDeps } from './order-send'
 
