@@ -28,6 +28,8 @@ export interface TrackDeps extends SendDeps {
 }
 
 export interface TrackResult {
+  /** Whether the bridge was asked at all (with no open order it is not): only a call is evidence of health. */
+  bridgeCalled: boolean
   bridgeOk: boolean
   error?: string
   fills: number
@@ -61,9 +63,10 @@ export function statusFromXt(xt: number): OrderStatusValue {
 const cancelRetryAt = new Map<number, number>()
 
 export async function trackOpenOrders(deps: TrackDeps, now: Date, quotes: Map<string, Quote>): Promise<TrackResult> {
-  const out: TrackResult = { bridgeOk: true, fills: 0, terminal: 0, cancelsRequested: 0 }
+  const out: TrackResult = { bridgeCalled: false, bridgeOk: true, fills: 0, terminal: 0, cancelsRequested: 0 }
   const open = await listOpenOrders()
   if (open.length === 0) return out
+  out.bridgeCalled = true
   let records: BrokerOrderRecord[]
   let trades: BrokerTradeRecord[]
   try {
