@@ -37,7 +37,7 @@ describe('market clock reading', () => {
     expect(r.mode).toBe('sim')
     expect(r.now).toBeNull()
     expect(r.error).toMatch(/fetch failed|ECONNREFUSED/)
-    expect(phaseAt(r.now)).toEqual({ phase: 'unknown', next: null, error: null })
+    expect(phaseAt(r.now)).toEqual({ phase: 'unknown', next: null, calendar: null, error: null })
   })
 
   it('reads the simulated clock, caches it, and says when it is only an estimate', async () => {

@@ -45,10 +45,10 @@ export interface SimState {
   requests: Record<string, number>
 }
 
-export async function startWorkerHarness(provider: 'sqlite' | 'postgresql', opts: { start?: string; absentAfterMs?: number; bridgeTimeoutMs?: number } = {}): Promise<WorkerHarness> {
+export async function startWorkerHarness(provider: 'sqlite' | 'postgresql', opts: { start?: string; absentAfterMs?: number; bridgeTimeoutMs?: number; closures?: string[] } = {}): Promise<WorkerHarness> {
   const db = await createTestDb(provider)
   process.env.DATABASE_URL = db.url
-  const sim = await startPaperExchange({ stateFile: null, scenario: 'none', start: opts.start ?? at(MONDAY, '09:29:00'), paused: true, cash: 1_000_000, seed: 7 })
+  const sim = await startPaperExchange({ stateFile: null, scenario: 'none', start: opts.start ?? at(MONDAY, '09:29:00'), paused: true, cash: 1_000_000, seed: 7, closures: opts.closures ?? [] })
   const user = await createUser(`t${Date.now()}@example.com`, 'x', 'ADMIN')
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
   const bridgeTimeoutMs = opts.bridgeTimeoutMs ?? 1_500

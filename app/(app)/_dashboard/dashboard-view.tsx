@@ -7,6 +7,7 @@
 import Link from 'next/link'
 import { useMemo, useState } from 'react'
 import { useLocale, useTranslations } from 'next-intl'
+import { CalendarNote } from '@/app/_components/live/calendar-note'
 import useSWR from 'swr'
 import type { Dashboard, DashboardRow } from '@/lib/services/views/dashboard'
 import { formatPrice } from '@/lib/format'
@@ -289,6 +290,7 @@ function HeaderStrip({ d }: { d: Dashboard }) {
           </div>
         )}
         {d.market.error && <div className="text-xs text-red-700">{d.market.error}</div>}
+        <CalendarNote calendar={d.market.calendar} />
       </div>
       <div className={card} data-testid="market-clock" data-mode={d.clock.mode}>
         <div className={label}>{t('header.clock')}</div>

@@ -1,5 +1,6 @@
 'use client'
 import { useLocale, useTranslations } from 'next-intl'
+import { CalendarNote } from '@/app/_components/live/calendar-note'
 import useSWR from 'swr'
 import type { StatusView } from '@/lib/services/views/status-view'
 import { formatTime } from '@/lib/format'
@@ -46,6 +47,7 @@ export function StatusPanel({ initial }: { initial: StatusView }) {
           </p>
           {d.clock.error && <p className="text-xs text-red-700">{tl('clock.error', { message: d.clock.error })}</p>}
           {d.clock.calendarError && <p className="text-xs text-red-700">{d.clock.calendarError}</p>}
+          <CalendarNote calendar={d.clock.calendar} showSource />
         </div>
         <div className={card} data-testid="status-worker" data-status={d.worker.status}>
           <h2 className="text-sm font-semibold">{t('worker')}</h2>

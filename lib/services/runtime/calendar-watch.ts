@@ -16,7 +16,7 @@ import { recordObservedDay, saveExchangeDays } from '@/lib/db/calendar'
 import { setServiceHealth } from '@/lib/db/worker-status'
 import { getDb } from '@/lib/db/client'
 import { writeTx } from '@/lib/db/tx'
-import { notifyAdmins, notifyAllUsers } from '../notify'
+import { notifyAdmins, notifyAllUsers } from '../notifications'
 import { calendarChanged, syncCalendar } from './calendar'
 
 /** Seconds since Shanghai midnight by which a provisional day must show a trade of the day. */
