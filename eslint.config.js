@@ -1,4 +1,4 @@
-// Lint rules, including the layer directions of DingPan (see README "How the code is laid out").
+// Lint rules, including the layer directions of DingPan (see README "How it is built" and each folder's README.md).
 import nextVitals from 'eslint-config-next/core-web-vitals'
 import nextTs from 'eslint-config-next/typescript'
 
