@@ -27,7 +27,7 @@ export interface WorkerHarness {
   sim: PaperExchangeHandle
   userId: number
   worker: MonitorWorker
-  newWorker(id: string, opts?: { leaseTtlMs?: number; clock?: MarketClock }): MonitorWorker
+  newWorker(id: string, opts?: { leaseTtlMs?: number; clock?: MarketClock; bridgeUrl?: string }): MonitorWorker
   control(path: string, body?: unknown): Promise<unknown>
   state(): Promise<SimState>
   setClock(iso: string): Promise<void>
@@ -52,12 +52,12 @@ export async function startWorkerHarness(provider: 'sqlite' | 'postgresql', opts
   const user = await createUser(`t${Date.now()}@example.com`, 'x', 'ADMIN')
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
   const bridgeTimeoutMs = opts.bridgeTimeoutMs ?? 1_500
-  const make = (workerId: string, o: { leaseTtlMs?: number; clock?: MarketClock } = {}) => {
+  const make = (workerId: string, o: { leaseTtlMs?: number; clock?: MarketClock; bridgeUrl?: string } = {}) => {
     const clock = o.clock ?? new SimClock(sim.url)
     return new MonitorWorker({
       workerId,
       clock,
-      broker: createBroker({ broker: 'qmt', baseUrl: sim.bridgeUrl, token: sim.token, timeoutMs: bridgeTimeoutMs, clock: () => clock.now() }),
+      broker: createBroker({ broker: 'qmt', baseUrl: o.bridgeUrl ?? sim.bridgeUrl, token: sim.token, timeoutMs: bridgeTimeoutMs, clock: () => clock.now() }),
       quotes: createQuoteService({ providers: ['tencent'], baseUrls: { tencent: sim.url }, timeoutMs: 2_000, concurrency: 2 }),
       log,
       defaults: { intervalSeconds: 3, quoteProviders: ['tencent'], maxQuoteAgeSec: 15 },

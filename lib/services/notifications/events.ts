@@ -12,6 +12,7 @@ export const EVENT_TYPES = {
   RISK_REJECTED: 'WARNING',
   KILL_SWITCH_BLOCKED: 'WARNING',
   NOT_SIZED: 'WARNING',
+  SIZING_WAITS: 'WARNING',
   ORDER_SUBMITTED: 'INFO',
   ORDER_FILLED: 'INFO',
   ORDER_PARTIALLY_FILLED: 'INFO',
@@ -20,11 +21,17 @@ export const EVENT_TYPES = {
   ORDER_UNFILLED_TIMEOUT: 'WARNING',
   ORDER_UNKNOWN: 'CRITICAL',
   ORDER_FAILED: 'CRITICAL',
+  /** An intent dropped before it was sent (kill switch, auto-trade off, paused, archived, an earlier session). */
+  ORDER_WITHDRAWN: 'WARNING',
   ORDER_RECONCILED: 'WARNING',
   ORDER_REPRICED: 'INFO',
   EXITS_HALTED: 'CRITICAL',
   BRIDGE_DOWN: 'CRITICAL',
   BRIDGE_UP: 'INFO',
+  /** The bridge answers but shows none of our working orders (MiniQMT logged out): nothing is changed. */
+  BRIDGE_BLIND: 'CRITICAL',
+  /** An order with DingPan's remark at the counter that the database does not know. */
+  ORDER_UNTRACKED: 'CRITICAL',
   QUOTES_STALE: 'WARNING',
   QUOTES_DOWN: 'CRITICAL',
   WORKER_STALLED: 'CRITICAL',

@@ -14,6 +14,8 @@ import {
   shanghaiDate,
   shanghaiSecondOfDay,
   toMilli,
+  type EvaluateResult,
+  type Signal,
   type MarketPhase,
   type Quote,
 } from '@/lib/market'
@@ -30,12 +32,15 @@ import type { MarketClock } from '../runtime/clock'
 import { loadRuntimeSettings, type RuntimeDefaults, type RuntimeSettings } from '../runtime/runtime-settings'
 import { managedPosition, toMonitorInput, type TriggerEnv } from './monitor-input'
 import { persistEvaluation, StaleMonitorError, type MarketView } from './signals'
-import { sendPendingOrders } from './order-send'
-import { trackOpenOrders } from './order-track'
+import { sendPendingOrders, type SendResult } from './order-send'
+import { trackOpenOrders, type TrackResult } from './order-track'
 import { marketViewFromSnapshot, readAccount, refreshAccount, saveAccountView } from './account-sync'
-import { dailySummary, notifyAllUsers } from '../notifications'
+import { dailySummary, notify, notifyAllUsers } from '../notifications'
+import { asLocale } from '@/lib/i18n/config'
+import { translator } from '@/lib/i18n/translator'
+import { formatPrice } from '@/lib/format'
 import { crashPoint } from './crash-points'
-import { CalendarWatch, type SessionState } from '../runtime/calendar-watch'
+import { CalendarWatch } from '../runtime/calendar-watch'
 import type { CalendarFeedOptions } from '@/lib/quotes'
 
 export const LEASE_NAME = 'monitor'
@@ -244,159 +249,206 @@ export class MonitorWorker {
     this.dirtyIds.clear()
   }
 
+  /**
+   * One cycle, as a pipeline of named stages; each takes what it needs and returns what the next
+   * one needs. The order path: an ORDER signal is persisted and sent inside `evaluate`, before the
+   * rest of the list is evaluated, so a stop-loss never waits for 5,000 other monitors.
+   */
   async cycle(now: Date, phase: MarketPhase, settings: RuntimeSettings): Promise<CycleStats> {
-    const t0 = Date.now()
-    const stats: CycleStats = { monitors: 0, quotes: 0, stale: 0, signals: 0, intents: 0, sent: 0, unknown: 0, fills: 0, errors: [], durationMs: 0, timings: {} }
-    let mark = Date.now()
-    const lap = (name: string) => {
-      const t = Date.now()
-      stats.timings[name] = (stats.timings[name] ?? 0) + t - mark
-      mark = t
-    }
+    const run = new CycleRun()
     try {
-      await this.loadMonitors()
-      lap('load')
-      stats.monitors = this.monitors.length
-      const env = this.triggerEnv(settings)
-
-      // Enable/disable changes move monitors in and out of PAUSED without needing a quote.
-      const quiet: Parameters<typeof writeQuietStates>[0] = []
-      for (const m of this.monitors) {
-        const paused = m.state === 'PAUSED'
-        if (m.enabled === !paused) continue
-        const r = setEnabled(toMonitorInput(m, null, env), m.enabled)
-        quiet.push({ id: m.id, expect: { version: m.version, state: m.state, episode: m.episode }, next: this.machine(r.state, r.highestSinceEntry, r.memo, m) })
-      }
-
-      const active = this.monitors.filter((m) => m.enabled)
-      const codes = [...new Set(active.map((m) => m.code))]
-      const quotes = new Map<string, Quote>()
-      // The account is read from the broker alongside the quotes (another server), so an order
-      // signal never waits for it; only when some monitor may trade.
-      const accountRead = active.some((m) => m.quantConfig?.autoTrade) ? this.freshMarketView() : Promise.resolve(null)
-      if (codes.length) {
-        const res = await this.o.quotes.getQuotes(codes, now)
-        for (const [code, q] of res.quotes) quotes.set(code, q)
-        stats.quotes = res.quotes.size
-        const staleCodes = [...res.quotes.values()].filter((q) => q.ageMs > settings.risk.maxQuoteAgeSec * 1000).map((q) => q.code)
-        stats.stale = staleCodes.length
-        await this.quoteHealth(codes.length, res.quotes.size, res.problems.size, stats.stale, phase, settings, staleCodes)
-      }
-      lap('quotes')
-      // On a provisional day nothing is sent until the quote feed shows a trade of the day.
-      const session: SessionState = await this.calendar.confirmSession(now, quotes, codes.length)
+      const loaded = await this.loadStage(run, settings)
+      const fetched = await this.fetchStage(run, loaded.active, now, phase, settings)
+      const session = await this.calendar.confirmSession(now, fetched.quotes, fetched.requested)
       if (session === 'closed') {
-        stats.errors.push('calendar: provisional day recorded closed (no trade of the day by 09:35)')
+        run.stats.errors.push('calendar: provisional day recorded closed (no trade of the day by 09:35)')
         this.dirty = true
-        stats.durationMs = Date.now() - t0
-        await this.beat(new Date(t0), 'closed', now, { ...stats })
-        return stats
+        return await this.finish(run, 'closed', now)
       }
-      await this.o.broker.onQuotes?.([...quotes.values()], now)
-      const snapshot = await marketViewFromSnapshot()
-      // Evaluation uses the last snapshot (or the fresh read if it is already in); sizing an order
-      // waits for the fresh read.
-      let market: MarketView | null = null
-      let marketSettled = false
-      void accountRead.then((v) => {
-        market = v
-        marketSettled = true
-      })
-      const freshMarket = async () => {
-        if (!marketSettled) {
-          market = await accountRead
-          marketSettled = true
-        }
-        return market
-      }
+      const ctx: OrderPath = { now, settings, quotes: fetched.quotes, account: fetched.account, snapshot: fetched.snapshot, canSend: session !== 'unconfirmed', sent: new SendTally() }
+      const evaluated = await this.evaluateStage(run, loaded.active, ctx)
+      await this.persistStage(run, evaluated.later, ctx)
+      await this.sendStage(run, ctx)
+      await this.storeStage(run, ctx, [...loaded.quiet, ...evaluated.quiet])
+      const tracked = await this.trackStage(run, ctx)
+      await this.healthStage(run, ctx, tracked)
+    } catch (e) {
+      run.stats.errors.push((e as Error).message)
+      this.o.log.error({ err: e }, 'cycle failed')
+      this.dirty = true
+    }
+    return this.finish(run, phase, now)
+  }
 
-      // Evaluate. An order signal is persisted and sent at once (stop-losses do not wait for the
-      // rest of the list); notifications and deferrals are persisted after the loop.
-      const later: Array<{ m: MonitorRow; r: ReturnType<typeof evaluate>; q: Quote }> = []
-      const persist = async (m: MonitorRow, r: ReturnType<typeof evaluate>, q: Quote) => {
-        stats.signals += r.signals.length
-        try {
-          const view = r.signals.some((sig) => sig.action === 'order') ? await freshMarket() : market
-          lap('account')
-          const res = await persistEvaluation({ ...this.leaseIdentity(), settings, triggerEnv: env }, m, r, q, now, view ?? snapshot)
-          stats.intents += res.orders
-          if (res.orders) crashPoint('after-commit')
-        } catch (e) {
-          if (!(e instanceof StaleMonitorError)) {
-            stats.errors.push(`signal ${m.code}: ${(e as Error).message}`)
-            this.o.log.error({ err: e, stockId: m.id }, 'persisting a signal failed; it fires again next cycle')
-          }
-        }
-        this.dirtyIds.add(m.id) // state, episode and memo moved in the database
-      }
-      const sendNow = async () => {
-        if (session === 'unconfirmed') return
-        const r = await sendPendingOrders(this.sendDeps(settings), now, quotes, { killSwitch: settings.killSwitch.on, market: marketSettled ? market : null })
-        sendStats.sent += r.sent
-        sendStats.unknown += r.unknown
-        sendStats.bridgeUnreachable ||= r.bridgeUnreachable
-      }
-      const sendStats = { sent: 0, unknown: 0, bridgeUnreachable: false }
-      for (const m of active) {
-        const q = quotes.get(m.code)
-        if (!q) continue
-        const input = toMonitorInput(m, managedPosition(m, ((marketSettled ? market : null) ?? snapshot).positions.get(m.code)), env)
-        const r = evaluate(input, q, now)
-        if (r.signals.length) {
-          if (r.signals.some((sig) => sig.action === 'order')) {
-            lap('evaluate')
-            await persist(m, r, q)
-            lap('signals')
-            await sendNow()
-            lap('send')
-          } else later.push({ m, r, q })
-          continue
-        }
+  /** load: the monitor list (reloaded when the web app changed it), and enable/disable moves. */
+  private async loadStage(run: CycleRun, settings: RuntimeSettings): Promise<{ active: MonitorRow[]; quiet: QuietUpdate[] }> {
+    await this.loadMonitors()
+    run.stats.monitors = this.monitors.length
+    const env = this.triggerEnv(settings)
+    // Enable/disable changes move monitors in and out of PAUSED without needing a quote.
+    const quiet: QuietUpdate[] = []
+    for (const m of this.monitors) {
+      if (m.enabled === (m.state !== 'PAUSED')) continue
+      const r = setEnabled(toMonitorInput(m, null, env), m.enabled)
+      quiet.push({ id: m.id, expect: { version: m.version, state: m.state, episode: m.episode }, next: this.machine(r.state, r.highestSinceEntry, r.memo, m) })
+    }
+    run.lap('load')
+    return { active: this.monitors.filter((m) => m.enabled), quiet }
+  }
+
+  /**
+   * fetch: quotes for the watched codes. The account is read from the broker alongside (another
+   * server), only when some monitor may trade, so an order signal never waits for it here.
+   */
+  private async fetchStage(run: CycleRun, active: MonitorRow[], now: Date, phase: MarketPhase, settings: RuntimeSettings) {
+    const codes = [...new Set(active.map((m) => m.code))]
+    const account = new AccountRead(active.some((m) => m.quantConfig?.autoTrade) ? this.freshMarketView() : null)
+    const quotes = new Map<string, Quote>()
+    if (codes.length) {
+      const res = await this.o.quotes.getQuotes(codes, now)
+      for (const [code, q] of res.quotes) quotes.set(code, q)
+      run.stats.quotes = res.quotes.size
+      const staleCodes = [...res.quotes.values()].filter((q) => q.ageMs > settings.risk.maxQuoteAgeSec * 1000).map((q) => q.code)
+      run.stats.stale = staleCodes.length
+      await this.quoteHealth(codes.length, res.quotes.size, res.problems.size, run.stats.stale, phase, settings, staleCodes)
+    }
+    run.lap('quotes')
+    await this.o.broker.onQuotes?.([...quotes.values()], now)
+    return { quotes, account, requested: codes.length, snapshot: await marketViewFromSnapshot() }
+  }
+
+  /** evaluate: every active monitor against its quote; order signals go out at once. */
+  private async evaluateStage(run: CycleRun, active: MonitorRow[], ctx: OrderPath): Promise<{ later: Evaluated[]; quiet: QuietUpdate[] }> {
+    const env = this.triggerEnv(ctx.settings)
+    const later: Evaluated[] = []
+    const quiet: QuietUpdate[] = []
+    for (const m of active) {
+      const q = ctx.quotes.get(m.code)
+      if (!q) continue
+      const input = toMonitorInput(m, managedPosition(m, ctx.account.now(ctx.snapshot).positions.get(m.code)), env)
+      const r = evaluate(input, q, ctx.now)
+      if (r.signals.some((sig) => sig.action === 'order')) {
+        run.lap('evaluate')
+        await this.persistOne(run, { m, r, q }, ctx)
+        await this.sendStage(run, ctx)
+      } else if (r.signals.length) later.push({ m, r, q })
+      else {
         const changed = r.state !== m.state || toMilliOrNull(r.highestSinceEntry) !== m.highestSinceEntryMilli || memoWithoutQuoteTime(r.memo) !== memoWithoutQuoteTime(m.triggerMemo)
         // Keep the full memo (incl. the last quote time) in memory; write only real changes.
         m.triggerMemo = r.memo as never
         if (changed) quiet.push({ id: m.id, expect: { version: m.version, state: m.state, episode: m.episode }, next: this.machine(r.state, r.highestSinceEntry, r.memo, m) })
       }
-      lap('evaluate')
-      for (const { m, r, q } of later) await persist(m, r, q)
-      lap('signals')
-      // Intents left from earlier cycles (bridge down, lunch break) and anything not yet sent.
-      await sendNow()
-      lap('send')
-      const sent = sendStats
-      const view = await freshMarket()
-      if (view) await this.saveView(view)
-      await this.storeQuotes(quotes, now)
-      lap('store')
-      const stale = await writeQuietStates(quiet)
-      if (stale.length) this.dirty = true
-      for (const u of quiet) {
-        const m = this.monitors.find((x) => x.id === u.id)
-        if (m && !stale.includes(u.id)) Object.assign(m, { state: u.next.state, highestSinceEntryMilli: u.next.highestSinceEntryMilli, triggerMemo: u.next.triggerMemo })
-      }
-      lap('quiet')
-      stats.sent = sent.sent
-      stats.unknown = sent.unknown
-      const tracked = await trackOpenOrders(this.sendDeps(settings), now, quotes)
-      lap('track')
-      stats.fills = tracked.fills
-      if (tracked.terminal || tracked.fills) this.dirty = true
-      const bridgeOk = !sent.bridgeUnreachable && tracked.bridgeOk
-      if (!bridgeOk) stats.errors.push(`bridge: ${tracked.error ?? 'unreachable'}`)
-      if (!bridgeOk || sent.sent || tracked.fills || Date.now() - this.lastBridgeProbe > BRIDGE_PROBE_MS) {
-        if (bridgeOk && (tracked.fills || sent.sent)) await refreshAccount(this.o.broker).catch(() => undefined)
-        await this.setBridge(bridgeOk, tracked.error ?? (sent.bridgeUnreachable ? 'connection refused' : undefined))
-        if (bridgeOk && Date.now() - this.lastBridgeProbe > BRIDGE_PROBE_MS) await this.probeBridge()
-      }
-    } catch (e) {
-      stats.errors.push((e as Error).message)
-      this.o.log.error({ err: e }, 'cycle failed')
-      this.dirty = true
     }
-    lap('health')
-    stats.durationMs = Date.now() - t0
-    await this.beat(new Date(t0), phase, now, { ...stats })
-    return stats
+    run.lap('evaluate')
+    return { later, quiet }
+  }
+
+  /** persist: the signals that place no order (notifications, deferrals), one transaction each. */
+  private async persistStage(run: CycleRun, later: Evaluated[], ctx: OrderPath): Promise<void> {
+    for (const e of later) await this.persistOne(run, e, ctx)
+  }
+
+  /** One evaluation's signals in one transaction; an order intent waits for the fresh account read. */
+  private async persistOne(run: CycleRun, { m, r, q }: Evaluated, ctx: OrderPath): Promise<void> {
+    run.stats.signals += r.signals.length
+    try {
+      const order = r.signals.find((sig) => sig.action === 'order')
+      const view = order ? await ctx.account.fresh() : ctx.account.settled()
+      run.lap('account')
+      // Sizing against an account nobody has read would refuse the order and close the monitor:
+      // wait instead (nothing written, so the signal fires again next cycle and is sized then).
+      if (order && !view && !ctx.snapshot.account) return await this.waitForAccount(run, m, order, q)
+      const res = await persistEvaluation({ ...this.leaseIdentity(), settings: ctx.settings, triggerEnv: this.triggerEnv(ctx.settings) }, m, r, q, ctx.now, view ?? ctx.snapshot)
+      run.stats.intents += res.orders
+      if (res.orders) crashPoint('after-commit')
+    } catch (e) {
+      if (!(e instanceof StaleMonitorError)) {
+        run.stats.errors.push(`signal ${m.code}: ${(e as Error).message}`)
+        this.o.log.error({ err: e, stockId: m.id }, 'persisting a signal failed; it fires again next cycle')
+      }
+    }
+    this.dirtyIds.add(m.id) // state, episode and memo moved in the database
+    run.lap('signals')
+  }
+
+  /** An order signal that cannot be sized yet: told once per monitor, episode and kind. */
+  private async waitForAccount(run: CycleRun, m: MonitorRow, signal: Signal, q: Quote): Promise<void> {
+    run.stats.errors.push(`sizing ${m.code}: waits for the account (bridge unavailable)`)
+    const locale = asLocale(m.user.locale)
+    const t = translator(locale)
+    await writeTx(getDb(), (tx) =>
+      notify(tx, {
+        userId: m.userId,
+        locale,
+        type: 'SIZING_WAITS',
+        params: { code: m.code, name: m.name, kind: t(`events.kinds.${signal.kind}` as never), price: formatPrice(m.code, q.last) },
+        stockId: m.id,
+        dedupeKey: `sizing-wait:${m.id}:${m.episode}:${signal.kind}`,
+      }),
+    )
+    run.lap('signals')
+  }
+
+  /** send: every unsent intent (this cycle's, and any left from earlier: bridge down, lunch break). */
+  private async sendStage(run: CycleRun, ctx: OrderPath): Promise<void> {
+    // On a provisional calendar day nothing goes out until the quotes show the market open.
+    if (!ctx.canSend) return
+    const r = await sendPendingOrders(this.sendDeps(ctx.settings), ctx.now, ctx.quotes, { killSwitch: ctx.settings.killSwitch.on, market: ctx.account.settled() })
+    ctx.sent.add(r)
+    run.stats.sent = ctx.sent.sent
+    run.stats.unknown = ctx.sent.unknown
+    run.lap('send')
+  }
+
+  /** store: the account view (when it changed), quotes and 1-minute bars, quiet state changes. */
+  private async storeStage(run: CycleRun, ctx: OrderPath, quiet: QuietUpdate[]): Promise<void> {
+    const view = await ctx.account.fresh()
+    if (view) await this.saveView(view)
+    await this.storeQuotes(ctx.quotes, ctx.now)
+    run.lap('store')
+    const stale = await writeQuietStates(quiet)
+    if (stale.length) this.dirty = true
+    for (const u of quiet) {
+      const m = this.monitors.find((x) => x.id === u.id)
+      if (m && !stale.includes(u.id)) Object.assign(m, { state: u.next.state, highestSinceEntryMilli: u.next.highestSinceEntryMilli, triggerMemo: u.next.triggerMemo })
+    }
+    run.lap('quiet')
+  }
+
+  /** track: open orders at the bridge — fills, cancels, timeouts. */
+  private async trackStage(run: CycleRun, ctx: OrderPath): Promise<TrackResult> {
+    const tracked = await trackOpenOrders(this.sendDeps(ctx.settings), ctx.now, ctx.quotes)
+    run.stats.fills = tracked.fills
+    if (tracked.terminal || tracked.fills) this.dirty = true
+    run.lap('track')
+    return tracked
+  }
+
+  /**
+   * health: the bridge is up only on evidence — a call it answered this cycle — and every failed
+   * call counts (the account read, a send, the tracking query). A cycle that asked it nothing
+   * probes it every BRIDGE_PROBE_MS instead of assuming.
+   */
+  private async healthStage(run: CycleRun, ctx: OrderPath, tracked: TrackResult): Promise<void> {
+    const read = await ctx.account.outcome()
+    const failure = read.error ?? (ctx.sent.bridgeUnreachable ? 'connection refused' : null) ?? (tracked.bridgeCalled && !tracked.bridgeOk ? (tracked.error ?? 'unreachable') : null)
+    const answered = (read.called && !read.error) || ctx.sent.sent > 0 || (tracked.bridgeCalled && tracked.bridgeOk)
+    const probeDue = Date.now() - this.lastBridgeProbe > BRIDGE_PROBE_MS
+    if (failure) {
+      run.stats.errors.push(`bridge: ${failure}`)
+      await this.setBridge(false, failure)
+    } else if (answered) {
+      if (tracked.fills || ctx.sent.sent) await refreshAccount(this.o.broker).catch(() => undefined)
+      if (this.bridgeUp !== true || tracked.fills || ctx.sent.sent || probeDue) await this.setBridge(true)
+      if (probeDue) this.lastBridgeProbe = Date.now()
+    } else if (probeDue) await this.probeBridge()
+    run.lap('health')
+  }
+
+  private async finish(run: CycleRun, phase: string, now: Date): Promise<CycleStats> {
+    run.stats.durationMs = Date.now() - run.startedAt
+    await this.beat(new Date(run.startedAt), phase, now, { ...run.stats })
+    return run.stats
   }
 
   private machine(state: MachineState['state'], highest: number | null, memo: unknown, m: MonitorRow): MachineState {
@@ -417,13 +469,12 @@ export class MonitorWorker {
     }
   }
 
-  /** The account read from the broker this cycle (saved after the orders went out), or null when it failed. */
-  private async freshMarketView(): Promise<MarketView | null> {
+  /** The account read from the broker this cycle (saved after the orders went out); its error counts against the bridge's health. */
+  private async freshMarketView(): Promise<{ view: MarketView | null; error: string | null }> {
     try {
-      return await readAccount(this.o.broker)
+      return { view: await readAccount(this.o.broker), error: null }
     } catch (e) {
-      await this.setBridge(false, (e as Error).message)
-      return null
+      return { view: null, error: (e as Error).message }
     }
   }
 
@@ -494,11 +545,12 @@ export class MonitorWorker {
   }
 
   private async setBridge(ok: boolean, error?: string): Promise<void> {
-    const { changed } = await setServiceHealth('bridge', ok, { error })
-    const was = this.bridgeUp
+    // The stored state is the memory across restarts: a worker that starts while it says "down"
+    // and then reaches the bridge tells the trader it is back.
+    const { changed, previous } = await setServiceHealth('bridge', ok, { error })
     this.bridgeUp = ok
-    if (!changed && was !== null) return
-    if (was === null && ok) return // first sight and healthy: nothing to tell
+    if (!changed) return
+    if (ok && previous === null) return // first sight and healthy: nothing to tell
     const at = Date.now()
     await writeTx(getDb(), (tx) =>
       notifyAllUsers(tx, ok ? { type: 'BRIDGE_UP', dedupeKey: `bridge-up:${at}` } : { type: 'BRIDGE_DOWN', params: { reason: error ?? '—' }, dedupeKey: `bridge-down:${at}` }),
@@ -553,4 +605,88 @@ export class MonitorWorker {
 
 function toMilliOrNull(v: number | null): number | null {
   return v == null ? null : toMilli(v)
+}
+
+type QuietUpdate = Parameters<typeof writeQuietStates>[0][number]
+
+interface Evaluated {
+  m: MonitorRow
+  r: EvaluateResult
+  q: Quote
+}
+
+/** What the order path of one cycle works with, passed from stage to stage. */
+interface OrderPath {
+  now: Date
+  settings: RuntimeSettings
+  quotes: Map<string, Quote>
+  account: AccountRead
+  /** The last stored account snapshot (evaluation uses it until the fresh read is in). */
+  snapshot: MarketView
+  /** False on a provisional calendar day the quotes have not confirmed open yet. */
+  canSend: boolean
+  sent: SendTally
+}
+
+/** The cycle's stopwatch and counters: handed to each stage, never captured by one. */
+class CycleRun {
+  readonly startedAt = Date.now()
+  readonly stats: CycleStats = { monitors: 0, quotes: 0, stale: 0, signals: 0, intents: 0, sent: 0, unknown: 0, fills: 0, errors: [], durationMs: 0, timings: {} }
+  private mark = this.startedAt
+
+  lap(name: string): void {
+    const t = Date.now()
+    this.stats.timings[name] = (this.stats.timings[name] ?? 0) + t - this.mark
+    this.mark = t
+  }
+}
+
+/**
+ * The broker account read started beside the quotes. Evaluation uses it once it has arrived (else
+ * the stored snapshot); sizing an order waits for it.
+ */
+class AccountRead {
+  private result: { view: MarketView | null; error: string | null } | null = null
+
+  constructor(private readonly pending: Promise<{ view: MarketView | null; error: string | null }> | null) {
+    void pending?.then((r) => {
+      this.result = r
+    })
+  }
+
+  /** The fresh read if it has arrived and succeeded, else null (never waits). */
+  settled(): MarketView | null {
+    return this.result?.view ?? null
+  }
+
+  /** What evaluation sees now: the fresh read if in, else `fallback`. */
+  now(fallback: MarketView): MarketView {
+    return this.settled() ?? fallback
+  }
+
+  /** Waits for the read (null when none was made or it failed). */
+  async fresh(): Promise<MarketView | null> {
+    if (this.pending && !this.result) this.result = await this.pending
+    return this.result?.view ?? null
+  }
+
+  /** Whether the bridge answered the read, failed it, or was not asked; waits for it. */
+  async outcome(): Promise<{ called: boolean; error: string | null }> {
+    if (!this.pending) return { called: false, error: null }
+    await this.fresh()
+    return { called: true, error: this.result!.error }
+  }
+}
+
+/** Orders sent over the cycle (the inline sends and the send stage). */
+class SendTally {
+  sent = 0
+  unknown = 0
+  bridgeUnreachable = false
+
+  add(r: SendResult): void {
+    this.sent += r.sent
+    this.unknown += r.unknown
+    this.bridgeUnreachable ||= r.bridgeUnreachable
+  }
 }
