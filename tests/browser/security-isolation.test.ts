@@ -167,5 +167,9 @@ describe('user B and user A', () => {
       expect(res.status, path).toBe(403)
     }
     expect((await bob.post('/api/settings/broker/test', { mode: 'qmt', host: '127.0.0.1', port: 9 })).status).toBe(403)
+    // the trading calendar: anyone may read it, only an admin may change it
+    expect((await bob.post('/api/settings/calendar', { year: 2027, text: '2027-02-08', source: 'x', complete: true })).status).toBe(403)
+    expect((await bob.post('/api/settings/calendar/preview', { year: 2027, text: '2027-02-08' })).status).toBe(403)
+    expect((await bob.get('/api/settings/calendar?year=2027')).status).toBe(200)
   })
 })

@@ -32,9 +32,9 @@ export type SessionState = 'published' | 'confirmed' | 'unconfirmed' | 'closed'
 export interface CalendarWatchOptions {
   log: Logger
   /** The exchange calendar feed; `baseUrl: ''` disables fetching. */
-  feed: CalendarFeedOptions
+  feed: CalendarFeedOptions & { pauseMs?: number }
   /** Tests replace the fetch (e.g. to count calls); default fetchExchangeCalendarYear. */
-  fetchYear?: (year: number, opts: CalendarFeedOptions) => Promise<CalendarFeedYear>
+  fetchYear?: (year: number, opts: CalendarFeedOptions & { pauseMs?: number }) => Promise<CalendarFeedYear>
 }
 
 export class CalendarWatch {
@@ -43,6 +43,8 @@ export class CalendarWatch {
   private lastFetchAt = 0
   private lastFetchOk = true
   private fetching: Promise<void> | null = null
+  /** Notices already written (their dedupe keys make a repeat harmless; this spares the query). */
+  private noticed = new Set<string>()
 
   constructor(private readonly o: CalendarWatchOptions) {}
 
@@ -56,13 +58,11 @@ export class CalendarWatch {
     const day = shanghaiDate(now)
     const info = dayInfo(day)
     const year = Number(day.slice(0, 4))
-    if (info.provisional) {
-      await writeTx(getDb(), (tx) => notifyAdmins(tx, { type: 'CALENDAR_PROVISIONAL', params: { year, day }, dedupeKey: `calendar-provisional:${day}` }))
-    }
+    if (info.provisional) await this.noticeOnce(`calendar-provisional:${day}`, { type: 'CALENDAR_PROVISIONAL', params: { year, day } })
     const month = Number(day.slice(5, 7))
     if (month === 12 && !isCalendarYearCovered(year + 1)) {
       const week = Math.floor(Number(day.slice(8, 10)) / 7)
-      await writeTx(getDb(), (tx) => notifyAdmins(tx, { type: 'CALENDAR_NEXT_YEAR_MISSING', params: { year: year + 1 }, dedupeKey: `calendar-next-year:${year + 1}:w${week}` }))
+      await this.noticeOnce(`calendar-next-year:${year + 1}:w${week}`, { type: 'CALENDAR_NEXT_YEAR_MISSING', params: { year: year + 1 } })
     }
     this.maybeFetch(now)
   }
@@ -98,6 +98,13 @@ export class CalendarWatch {
       this.o.log.warn({ day, quotes: quotes.size }, 'provisional day shows no trade by 09:35: recorded closed')
     }
     return 'closed'
+  }
+
+  private async noticeOnce(dedupeKey: string, input: { type: 'CALENDAR_PROVISIONAL' | 'CALENDAR_NEXT_YEAR_MISSING'; params: Record<string, string | number> }): Promise<void> {
+    if (this.noticed.has(dedupeKey)) return
+    await writeTx(getDb(), (tx) => notifyAdmins(tx, { ...input, dedupeKey }))
+    if (this.noticed.size > 100) this.noticed.clear()
+    this.noticed.add(dedupeKey)
   }
 
   /** Waits for a fetch under way (tests; a clean shutdown). */
