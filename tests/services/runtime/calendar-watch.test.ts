@@ -71,7 +71,7 @@ describe.each(providers())('calendar feed in December (%s)', (provider) => {
   })
 
   it('refuses a bare weekday grid: nothing stored, the admins told, 2027 stays provisional', async () => {
-    await getDb().user.create({ data: { email: `b${Date.now()}@example.com`, passwordHash: 'x', role: 'ADMIN' } })
+    const admin = await getDb().user.create({ data: { email: `b${Date.now()}@example.com`, passwordHash: 'x', role: 'ADMIN' } })
     const srv = await szseServer(() => false)
     try {
       const watch = new CalendarWatch({ log: pino({ level: 'silent' }), feed: { baseUrl: srv.url, timeoutMs: 2_000, pauseMs: 0 } })
@@ -79,10 +79,10 @@ describe.each(providers())('calendar feed in December (%s)', (provider) => {
       await watch.settled()
       expect(await getDb().calendarDay.count({ where: { origin: 'exchange' } })).toBe(0)
       expect(isProvisionalDay('2027-03-01')).toBe(true)
-      const failed = await getDb().notification.findFirstOrThrow({ where: { type: 'CALENDAR_FETCH_FAILED' } })
+      const failed = await getDb().notification.findFirstOrThrow({ where: { type: 'CALENDAR_FETCH_FAILED', userId: admin.id } })
       expect(failed.body).toMatch(/不可信|not plausible/)
       expect((await getDb().serviceHealth.findUniqueOrThrow({ where: { name: 'calendar-feed' } })).status).toBe('down')
-      expect(await getDb().notification.count({ where: { type: 'CALENDAR_NEXT_YEAR_MISSING' } })).toBe(1)
+      expect(await getDb().notification.count({ where: { type: 'CALENDAR_NEXT_YEAR_MISSING', userId: admin.id } })).toBe(1)
     } finally {
       await srv.close()
     }
