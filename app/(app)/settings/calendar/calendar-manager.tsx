@@ -282,11 +282,7 @@ export function CalendarManager({ initial, isAdmin }: { initial: Overview; isAdm
                 aria-describedby={errors.text ? 'calendar-text-error' : undefined}
                 onChange={(e) => setText(e.target.value)}
               />
-              {errors.text && (
-                <span id="calendar-text-error" data-testid="error-calendar-text" className="mt-1 block text-xs text-red-600">
-                  {errors.text.join('；')}
-                </span>
-              )}
+              <FieldError id="calendar-text" messages={errors.text} />
             </label>
             <label className="block text-sm" htmlFor="calendar-file">
               <span className="font-medium text-slate-700">{t('file')}</span>
@@ -303,11 +299,7 @@ export function CalendarManager({ initial, isAdmin }: { initial: Overview; isAdm
                 aria-describedby={errors.source ? 'calendar-source-error' : undefined}
                 onChange={(e) => setSource(e.target.value)}
               />
-              {errors.source && (
-                <span id="calendar-source-error" data-testid="error-calendar-source" className="mt-1 block text-xs text-red-600">
-                  {errors.source.join('；')}
-                </span>
-              )}
+              <FieldError id="calendar-source" messages={errors.source} />
             </label>
             <label className="flex items-center gap-2 text-sm">
               <input type="checkbox" checked={complete} onChange={(e) => setComplete(e.target.checked)} data-testid="calendar-complete" />
@@ -379,5 +371,14 @@ export function CalendarManager({ initial, isAdmin }: { initial: Overview; isAdm
         )}
       </div>
     </div>
+  )
+}
+
+function FieldError({ id, messages }: { id: string; messages: string[] | undefined }) {
+  if (!messages) return null
+  return (
+    <span id={`${id}-error`} data-testid={`error-${id}`} className="mt-1 block text-xs text-red-600">
+      {messages.join('；')}
+    </span>
   )
 }
