@@ -207,7 +207,7 @@ export function CalendarManager({ initial, isAdmin }: { initial: Overview; isAdm
                         {origin(c.origin)}
                         {c.provisional && <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-900">{t('provisionalTag')}</span>}
                       </td>
-                      <td className={`${td} break-words text-slate-600`}>{c.source}</td>
+                      <td className={`${td} break-words text-slate-600`}>{c.origin === 'rule' ? t('ruleSource') : c.source}</td>
                       {isAdmin && (
                         <td className={td}>
                           {own && (
