@@ -61,6 +61,7 @@ export {
 
 export { priceOrder, resolveLimits, DEFAULT_PRICING, MAX_OFFSET_TICKS, type PriceMode, type PricingSpec, type PriceOrderInput, type PriceOrderResult, type PriceOrderOk } from './pricing'
 export { sizeOrder, DEFAULT_SIZING, type SizingConfig, type SizeOrderInput, type SizeOrderResult, type SizeOrderOk } from './sizing'
+export { commitCash, type CommittedBuy, type AccountCash, type CashCommitments } from './reserve'
 export { checkRisk, DEFAULT_RISK_LIMITS, type RiskLimits, type RiskInput, type RiskOrder, type RiskActivity, type RecentOrder, type RiskViolation, type RiskResult } from './risk'
 
 export {

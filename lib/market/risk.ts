@@ -18,7 +18,7 @@ import type { Side } from './types'
  *                          submission (pain point: 100 orders became 200), never a legitimate exit
  *   EXIT_ALREADY_WORKING   sells: a sell is already working for this stock; cancel it before
  *                          sending another (prevents double sells)
- *   EXPOSURE_CAP           buys only (total market value + order ≤ maxExposurePct × assets)
+ *   EXPOSURE_CAP           buys only (market value + buys still working + order ≤ maxExposurePct × assets)
  *   ORDER_VALUE_CAP        buys only
  *   ORDER_RATE             buys only (orders in the last minute, all stocks)
  *   ACTIVE_ORDERS_PER_STOCK buys only
@@ -94,7 +94,12 @@ export interface RiskActivity {
 
 export interface RiskInput {
   order: RiskOrder
-  account: { totalAsset: number; cash: number; marketValue: number }
+  /**
+   * `workingBuys`: value (yuan) of buys working or waiting to be sent that `marketValue` does not
+   * include yet (reserve.ts commitCash gives it); without it a second entry passes the exposure cap
+   * while the first one is still working.
+   */
+  account: { totalAsset: number; cash: number; marketValue: number; workingBuys?: number }
   limits?: Partial<RiskLimits>
   activity: RiskActivity
   killSwitch: boolean
@@ -185,16 +190,20 @@ export function checkRisk(input: RiskInput): RiskResult {
   const valueMilli = priceOk && Number.isSafeInteger(order.quantity) && order.quantity > 0 ? priceMilli * order.quantity : 0
   const assetMilli = toMilli(Math.max(0, account.totalAsset))
   const mvMilli = toMilli(Math.max(0, account.marketValue))
+  const workingMilli = typeof account.workingBuys === 'number' && Number.isFinite(account.workingBuys) ? toMilli(Math.max(0, account.workingBuys)) : 0
   const cashMilli = toMilli(Math.max(0, account.cash))
 
   const capMilli = mulDiv(assetMilli, toPpm(L.maxExposurePct), 1_000_000, 'floor')
-  if (mvMilli + valueMilli > capMilli) {
+  const exposedMilli = mvMilli + workingMilli + valueMilli
+  if (exposedMilli > capMilli) {
+    const zh = workingMilli > 0 ? ` (含在途买单 ${formatYuan(workingMilli)} 元)` : ''
+    const en = workingMilli > 0 ? ` (incl. ${formatYuan(workingMilli)} in buys still working)` : ''
     add(
       'exposure',
       reason(
         'EXPOSURE_CAP',
-        `买入后总持仓 ${formatYuan(mvMilli + valueMilli)} 元将超过总资产的 ${toPpm(L.maxExposurePct) / 10_000}% (${formatYuan(capMilli)} 元)`,
-        `after this buy, holdings of ${formatYuan(mvMilli + valueMilli)} would exceed ${toPpm(L.maxExposurePct) / 10_000} % of assets (${formatYuan(capMilli)})`,
+        `买入后总持仓 ${formatYuan(exposedMilli)} 元${zh}将超过总资产的 ${toPpm(L.maxExposurePct) / 10_000}% (${formatYuan(capMilli)} 元)`,
+        `after this buy, holdings of ${formatYuan(exposedMilli)}${en} would exceed ${toPpm(L.maxExposurePct) / 10_000} % of assets (${formatYuan(capMilli)})`,
       ),
     )
   }

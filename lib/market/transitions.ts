@@ -34,6 +34,14 @@ import type { Side } from './types'
  *       automatic exits are halted for the rest of the trading day (memo.autoExitHaltedDay): exit
  *       signals become notifications until the next trading day. Exits retry (unlike entries)
  *       because an unprotected position is the bigger risk; the budget bounds the orders per day.
+ *     blocked before it reached the market (`blocked`), nothing filled — no budget is used, since
+ *       nothing was tried at the exchange:
+ *       'kill_switch' (refused when the signal came, no order exists) → HOLDING, same episode, that
+ *         exit armed again: it fires (and is refused, told once) on every quote while trading is off,
+ *         and orders on the first quote after trading is switched back on;
+ *       'withdrawn' (an intent dropped before sending: kill switch, auto-trade off, paused, archived,
+ *         from an earlier session) → HOLDING, episode + 1.
+ *     Entries ignore `blocked`: a blocked entry closes like any failed one (the user re-arms).
  * A PAUSED monitor keeps its pause: the transition is applied to memo.pausedFrom.
  */
 export type OrderOutcome = 'filled' | 'partially_cancelled' | 'cancelled' | 'rejected' | 'failed'
@@ -50,6 +58,8 @@ export interface OrderOutcomeInput {
   remainingVolume?: number | null
   /** Who cancelled a 'cancelled' / 'partially_cancelled' order. Only 'timeout' may auto re-arm an entry. */
   cancelledBy?: 'timeout' | 'user' | 'system'
+  /** The order never reached the market for a reason outside it (see above); exits only. */
+  blocked?: 'kill_switch' | 'withdrawn'
   now: Date
 }
 
@@ -148,7 +158,19 @@ export function applyOrderOutcome(monitor: MonitorCore, o: OrderOutcomeInput): T
   if (s !== 'EXIT_PENDING') {
     return result(monitor, memo, s, ep, monitor.highestSinceEntry, reason('OUTCOME_IGNORED', `卖单结束 (${o.outcome}), 但监控状态为 ${s}, 状态不变`, `exit order ended (${o.outcome}) but the monitor is ${s}; no change`))
   }
+  if (filled === 0 && o.blocked === 'kill_switch') {
+    const kind = o.kind && o.kind !== 'ENTRY' ? o.kind : memo.exitKind
+    if (kind) {
+      const km = memo.kinds[kind]
+      if (km) km.ordered = false
+    }
+    memo.exitKind = null
+    return result(monitor, memo, 'HOLDING', ep, monitor.highestSinceEntry, reason('EXIT_BLOCKED', '总开关已关闭交易, 卖单未发出; 恢复交易后条件仍满足时卖出 (不计入自动重试次数)', 'the kill switch is on, so the exit was not sent; it sells once trading is back on and the condition still holds (no retry used)'))
+  }
   const fresh = memoForNewEpisode(memo)
+  if (filled === 0 && o.blocked === 'withdrawn') {
+    return result(monitor, fresh, 'HOLDING', ep + 1, monitor.highestSinceEntry, reason('EXIT_WITHDRAWN', `卖单发出前已撤回, 条件仍满足时重新下单 (第${ep + 1}轮, 不计入自动重试次数)`, `the exit was withdrawn before it was sent; it is placed again while the condition holds (episode ${ep + 1}, no retry used)`))
+  }
   if (takeRearm(fresh, day, opts.maxAutoRearmsPerDay)) {
     return result(monitor, fresh, 'HOLDING', ep + 1, monitor.highestSinceEntry, reason('EXIT_RETRY', `卖单未完全成交 (${o.outcome}, 成交${filled}股), 条件仍满足时将重新下单 (第${ep + 1}轮)`, `exit order not completed (${o.outcome}, ${filled} filled); it will be re-sent while the condition holds (episode ${ep + 1})`))
   }

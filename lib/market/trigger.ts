@@ -57,7 +57,9 @@ import {
  * Anti-spike: a level must be beyond for antiSpikeCount consecutive eligible quotes.
  *
  * Exactly one 'order' per (kind, episode): memo.kinds[kind].ordered is checked before every order,
- * and the caller's unique (stock, kind, episode) key backs it up.
+ * and the caller's unique (stock, kind, episode) key backs it up. The one exception is an exit the
+ * kill switch refused before any order existed (applyOrderOutcome `blocked: 'kill_switch'` arms the
+ * kind again): no order was ever created for it, so the next 'order' is still the first one.
  */
 export interface EvaluateOptions {
   /** Replays and demos off-hours only: skip the trading-session gate. Never in live trading. */
