@@ -79,6 +79,18 @@ export async function upsertFill(
   return true
 }
 
+/**
+ * Our buys that may hold cash an account read taken at `readAt` does not show as spent: every buy
+ * not final yet, and every buy sent since the read (its fills postdate it). Read inside the signal's
+ * transaction, so an intent committed a moment ago by the same worker is counted.
+ */
+export function committedBuys(tx: Tx, readAt: Date | null) {
+  return tx.order.findMany({
+    where: { side: 'BUY', OR: [{ status: { in: ['PENDING', ...OPEN_STATUSES] } }, ...(readAt ? [{ sendingAt: { gte: readAt } }] : [])] },
+    select: { code: true, status: true, quantity: true, filledQuantity: true, filledAmountMilli: true, limitPriceMilli: true, estFeesMilli: true, sendingAt: true, submittedAt: true },
+  })
+}
+
 /** The numbers checkRisk needs, read inside the signal's transaction. */
 export async function riskActivity(tx: Tx, stockId: number, code: string, since: { minuteAgo: Date; windowStart: Date; dayStart: Date }) {
   const [lastMinute, active, recent, losses, boughtToday] = await Promise.all([

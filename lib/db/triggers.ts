@@ -1,7 +1,8 @@
 /**
  * Trigger events: one per (stock, kind, episode) — the idempotency key of the whole system.
- * A trigger first recorded as DEFERRED (T+1) or NOTIFIED (notify-only) may later be claimed once
- * for an order; any other existing trigger means the signal was already acted on.
+ * A trigger first recorded as DEFERRED (T+1) or NOTIFIED (notify-only), or refused by the kill
+ * switch before any order existed (an exit re-armed in the same episode), may later be claimed for
+ * an order; any other existing trigger, or one with an order, means the signal was already acted on.
  */
 import type { Tx } from './tx'
 
@@ -19,18 +20,24 @@ export interface TriggerData {
   fencingToken: number
 }
 
-const CLAIMABLE: TriggerOutcomeValue[] = ['DEFERRED', 'NOTIFIED']
+const CLAIMABLE: TriggerOutcomeValue[] = ['DEFERRED', 'NOTIFIED', 'KILL_SWITCH']
 
-/** For an order: creates the trigger, or claims a deferred/notified one. null = already acted on. */
+/**
+ * For an order: creates the trigger, or claims a deferred / notified / kill-switch-refused one that
+ * has no order. null = already acted on. `claimedFrom`: the outcome it was claimed from (null: new).
+ */
 export async function claimTriggerForOrder(tx: Tx, data: TriggerData) {
   const key = { stockId_kind_episode: { stockId: data.stockId, kind: data.kind, episode: data.episode } }
   const existing = await tx.triggerEvent.findUnique({ where: key })
-  if (!existing) return tx.triggerEvent.create({ data: { ...data, outcome: 'PENDING' } })
+  if (!existing) return { ...(await tx.triggerEvent.create({ data: { ...data, outcome: 'PENDING' } })), claimedFrom: null }
   const claimed = await tx.triggerEvent.updateMany({
-    where: { id: existing.id, outcome: { in: CLAIMABLE } },
+    // A trigger that ever had an order is never claimed again: its attempts are final.
+    where: { id: existing.id, outcome: { in: CLAIMABLE }, orders: { none: {} } },
     data: { outcome: 'PENDING', priceMilli: data.priceMilli, levelMilli: data.levelMilli, quoteTime: data.quoteTime, autoTrade: data.autoTrade, fencingToken: data.fencingToken },
   })
-  return claimed.count === 1 ? tx.triggerEvent.findUnique({ where: { id: existing.id } }) : null
+  if (claimed.count !== 1) return null
+  const row = await tx.triggerEvent.findUnique({ where: { id: existing.id } })
+  return row ? { ...row, claimedFrom: existing.outcome as TriggerOutcomeValue } : null
 }
 
 /** For a notification or a deferral: records the trigger once; returns it either way. */

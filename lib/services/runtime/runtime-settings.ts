@@ -79,6 +79,16 @@ export async function loadRuntimeSettings(defaults: RuntimeDefaults, tx?: Reader
   }
 }
 
+/**
+ * The kill switch as stored right now, read inside the caller's transaction: the transactions that
+ * create or send an order decide on this read, not on the one taken at the start of the tick.
+ */
+export async function readKillSwitch(tx: Reader): Promise<boolean> {
+  const row = await tx.setting.findUnique({ where: { key: SETTING_KEYS.killSwitch } })
+  const kill = killSwitchSchema.safeParse(row?.value)
+  return kill.success && kill.data.on
+}
+
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 }

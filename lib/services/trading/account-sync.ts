@@ -11,14 +11,21 @@ import type { MarketView } from './signals'
 
 const milli = (yuan: number) => BigInt(Math.round(yuan * 1000))
 
-/** Reads the account and positions from the broker; writes nothing. */
+/**
+ * Reads the account and positions from the broker; writes nothing. `readAt` is when the read began:
+ * an order the bridge accepted before then is in this cash and frozen cash (see signals.ts).
+ */
 export async function readAccount(broker: BrokerPort): Promise<MarketView> {
+  const readAt = new Date()
   const account = await broker.getAccountInfo()
   const positions = await broker.getPositions()
-  return { account, positions: new Map(positions.map((p) => [p.code, p])) }
+  return { account, positions: new Map(positions.map((p) => [p.code, p])), readAt }
 }
 
-/** Stores what readAccount saw: the snapshots and each monitor's sellable quantity. */
+/**
+ * Stores what readAccount saw: the snapshots (taken at the read's start, not at this save: orders
+ * sent in between are not in it) and each monitor's sellable quantity.
+ */
 export async function saveAccountView(view: MarketView): Promise<void> {
   const { account } = view
   if (!account) return
@@ -33,7 +40,7 @@ export async function saveAccountView(view: MarketView): Promise<void> {
       openPriceMilli: toMilli(p.openPrice),
       marketValueMilli: milli(p.marketValue),
     })),
-    new Date(),
+    view.readAt ?? new Date(),
   )
   const monitors = await getDb().monitoredStock.findMany({ where: { archivedAt: null }, select: { id: true, code: true, positionSellableQty: true } })
   for (const m of monitors) {
@@ -53,6 +60,7 @@ export async function marketViewFromSnapshot(): Promise<MarketView> {
   const y = (v: bigint) => Number(v) / 1000
   return {
     account: a ? { totalAsset: y(a.totalAssetMilli), cash: y(a.cashMilli), frozenCash: y(a.frozenCashMilli), marketValue: y(a.marketValueMilli) } : null,
+    readAt: a?.takenAt ?? null,
     positions: new Map(
       ps.map((p) => [p.code, { code: p.code, volume: p.volume, canUseVolume: p.canUseVolume, avgPrice: p.avgPriceMilli / 1000, openPrice: p.openPriceMilli / 1000, marketValue: y(p.marketValueMilli) }]),
     ),

@@ -1,5 +1,5 @@
 /** Maps a stored monitor (+ the broker position) onto lib/market's MonitorInput. */
-import { fromMilli, type MonitorInput, type PositionInfo } from '@/lib/market'
+import { fromMilli, type MonitorInput, type PositionInfo, type TriggerKind } from '@/lib/market'
 import type { MonitorRow } from '@/lib/db/monitors'
 
 export interface TriggerEnv {
@@ -14,6 +14,16 @@ export interface TriggerEnv {
 export function managedPosition(row: Pick<MonitorRow, 'positionQty'>, broker: { volume: number; canUseVolume: number } | null | undefined): PositionInfo | null {
   if (!broker) return null
   return { volume: Math.min(row.positionQty, broker.volume), canUseVolume: Math.min(row.positionQty, broker.canUseVolume) }
+}
+
+/**
+ * Whether the monitor lets DingPan place an order of this kind by itself — the rule evaluate()
+ * applies when a signal fires, asked again when an intent is sent or re-priced later.
+ */
+export function autoOrders(q: Pick<NonNullable<MonitorRow['quantConfig']>, 'autoTrade' | 'autoStopLoss' | 'autoTakeProfit'> | null | undefined, kind: TriggerKind): boolean {
+  if (!q?.autoTrade) return false
+  if (kind === 'ENTRY') return true
+  return kind === 'TAKE_PROFIT' ? q.autoTakeProfit : q.autoStopLoss
 }
 
 export function toMonitorInput(row: MonitorRow, position: PositionInfo | null, env: TriggerEnv): MonitorInput {

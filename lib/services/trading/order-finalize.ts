@@ -22,10 +22,14 @@ import { asLocale } from '@/lib/i18n/config'
 import { translator } from '@/lib/i18n/translator'
 import { formatPrice } from '@/lib/format'
 import { notify, type EventType } from '../notifications'
-import { toMonitorInput, type TriggerEnv } from './monitor-input'
+import { readKillSwitch } from '../runtime/runtime-settings'
+import { autoOrders, toMonitorInput, type TriggerEnv } from './monitor-input'
 import { newClientOrderId, pricingFor } from './signals'
 
 export type FinalOutcome = 'filled' | 'partially_cancelled' | 'cancelled' | 'rejected' | 'failed'
+
+/** Why an intent was dropped before it reached the bridge (order-send.ts decides, in the claim transaction). */
+export type WithdrawReason = 'kill_switch' | 'auto_trade_off' | 'paused' | 'archived' | 'earlier_session'
 
 export interface FinalizeInput {
   order: OrderWithContext
@@ -38,6 +42,11 @@ export interface FinalizeInput {
   /** Shares of the stock still held per the broker, after this order (exits). */
   remainingVolume?: number | null
   triggerEnv: TriggerEnv
+  /**
+   * The intent was withdrawn before it was sent (outcome 'failed', nothing reached the bridge): told
+   * as ORDER_WITHDRAWN, never re-priced, and an exit re-arms without using the day's retry budget.
+   */
+  withdrawn?: WithdrawReason
 }
 
 export function orderParams(order: OrderWithContext, locale: 'zh' | 'en') {
@@ -73,6 +82,10 @@ async function reprice(tx: Tx, f: FinalizeInput): Promise<boolean> {
   if (f.cancelledBy !== 'timeout' || !quote || !q) return false
   if (order.attempt > q.maxReprices) return false
   if (order.stock.archivedAt || !order.stock.enabled) return false
+  // The stock and the kill switch as they are now, not as they were when the order went out.
+  const row = await loadMonitor(tx, order.stockId)
+  if (!row || row.archivedAt || !row.enabled || !autoOrders(row.quantConfig, order.triggerEvent.kind)) return false
+  if (await readKillSwitch(tx)) return false
   const left = order.quantity - order.filledQuantity
   if (left <= 0) return false
   const side = order.side === 'BUY' ? 'buy' : 'sell'
@@ -124,7 +137,7 @@ export async function finalizeOrder(tx: Tx, f: FinalizeInput): Promise<{ reprice
   await notify(tx, {
     userId: order.userId,
     locale,
-    type: FINAL_EVENT[f.outcome],
+    type: f.withdrawn ? 'ORDER_WITHDRAWN' : FINAL_EVENT[f.outcome],
     params: {
       ...orderParams(order, locale),
       status,
@@ -138,14 +151,14 @@ export async function finalizeOrder(tx: Tx, f: FinalizeInput): Promise<{ reprice
     dedupeKey: `order:${order.id}:final`,
   })
 
-  if (f.outcome !== 'filled' && (await reprice(tx, f))) return { repriced: true }
+  if (f.outcome !== 'filled' && !f.withdrawn && (await reprice(tx, f))) return { repriced: true }
 
   // The trigger's result and the monitor's next state consider every attempt of the trigger.
   const attempts = await tx.order.findMany({ where: { triggerEventId: order.triggerEventId }, select: { filledQuantity: true, filledAmountMilli: true } })
   const filled = attempts.reduce((s, a) => s + a.filledQuantity, 0)
   const amount = attempts.reduce((s, a) => s + a.filledAmountMilli, 0n)
   const avgPrice = filled > 0 ? fromMilli(Number(amount / BigInt(filled))) : null
-  await setTriggerOutcome(tx, order.triggerEventId, filled > 0 ? 'FILLED' : f.outcome === 'rejected' || f.outcome === 'failed' ? 'FAILED' : 'CANCELLED', f.reason ?? order.statusMsg ?? null)
+  await setTriggerOutcome(tx, order.triggerEventId, filled > 0 ? 'FILLED' : f.withdrawn === 'kill_switch' ? 'KILL_SWITCH' : f.outcome === 'rejected' || f.outcome === 'failed' ? 'FAILED' : 'CANCELLED', f.reason ?? order.statusMsg ?? null)
 
   const row = await loadMonitor(tx, order.stockId)
   if (!row) return { repriced: false }
@@ -159,6 +172,7 @@ export async function finalizeOrder(tx: Tx, f: FinalizeInput): Promise<{ reprice
     outcome,
     remainingVolume: order.side === 'SELL' ? (f.remainingVolume ?? row.positionQty) : null,
     cancelledBy: f.cancelledBy,
+    blocked: f.withdrawn ? 'withdrawn' : undefined,
     now: f.now,
   })
   await writeMachineState(tx, row.id, {

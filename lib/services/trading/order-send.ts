@@ -1,28 +1,37 @@
 /**
  * Step 5 of a cycle: send committed intents (stop-losses first). Each intent is claimed
  * PENDING → SENDING in its own committed transaction before the request leaves, so after a crash an
- * order caught mid-send is SENDING and gets reconciled, never resent. The bridge's answer decides:
+ * order caught mid-send is SENDING and gets reconciled, never resent. That claim transaction also
+ * decides whether the intent may still go at all, on what is stored at that moment (not the tick's
+ * earlier reads): the kill switch, the stock's auto-trade / enabled / archived flags, and the session
+ * the intent belongs to (an intent from an earlier trading day is never sent into the next one).
+ * A refused intent is withdrawn there: FAILED, told as ORDER_WITHDRAWN, and an exit re-arms without
+ * using the day's retry budget. An intent is priced and sent only from a fresh quote of the current
+ * session (a sell is re-priced from it every time; a buy after REPRICE_UNSENT_AFTER_MS); without
+ * one it waits. The bridge's answer decides:
  *   sent (order id > 0)  → SUBMITTED, tracked from then on by queries;
  *   rejected             → FAILED (the bridge refused it; nothing is live);
  *   not_sent             → back to PENDING (connection refused: the request never left);
  *   unknown (timeout…)   → UNKNOWN: may be live; reconciled by clientOrderId, never resent.
  */
-import { acceptsOrders, priceOrder, toMilli, type Quote, isStName } from '@/lib/market'
+import { acceptsOrders, isQuoteSuspended, priceOrder, shanghaiDate, toMilli, type Quote, isStName } from '@/lib/market'
 import type { Logger } from 'pino'
 import { getDb } from '@/lib/db/client'
-import { writeTx } from '@/lib/db/tx'
+import { writeTx, type Tx } from '@/lib/db/tx'
 import { assertLease } from '@/lib/db/lease'
 import { listPendingOrders, transitionOrder, type OrderWithContext } from '@/lib/db/orders'
+import { loadMonitor } from '@/lib/db/monitors'
 import { asLocale } from '@/lib/i18n/config'
 import { translator } from '@/lib/i18n/translator'
 import { formatPrice } from '@/lib/format'
 import type { BrokerPort, PlaceOutcome } from './broker-port'
 import { notify } from '../notifications'
-import { finalizeOrder, orderParams } from './order-finalize'
+import { readKillSwitch } from '../runtime/runtime-settings'
+import { finalizeOrder, orderParams, type WithdrawReason } from './order-finalize'
 import type { LeaseIdentity, MarketView } from './signals'
 import { pricingFor } from './signals'
 import { crashPoint } from './crash-points'
-import type { TriggerEnv } from './monitor-input'
+import { autoOrders, type TriggerEnv } from './monitor-input'
 
 export interface SendDeps extends LeaseIdentity {
   broker: BrokerPort
@@ -32,7 +41,7 @@ export interface SendDeps extends LeaseIdentity {
 
 /** Buy intents that could not go out promptly are dropped rather than sent at a stale price. */
 export const BUY_INTENT_MAX_AGE_MS = 60_000
-/** Older unsent intents are re-priced from the latest quote before sending (nothing was sent yet). */
+/** Older unsent buy intents are re-priced from the latest quote before sending (nothing was sent yet). */
 export const REPRICE_UNSENT_AFTER_MS = 15_000
 
 /** Orders whose order_stock request this process has on the wire right now. */
@@ -51,10 +60,14 @@ export interface SendResult {
   bridgeUnreachable: boolean
 }
 
+/** The price an intent goes out at, when it differs from the stored one. */
+type Repriced = Pick<OrderWithContext, 'limitPriceMilli' | 'priceType' | 'xtPriceType'>
+
 export async function sendPendingOrders(
   deps: SendDeps,
   now: Date,
   quotes: Map<string, Quote>,
+  // `killSwitch` (the tick's read) is no longer used: the claim transaction reads the switch itself.
   opts: { killSwitch?: boolean; market?: MarketView | null } = {},
 ): Promise<SendResult> {
   const out: SendResult = { sent: 0, unknown: 0, failed: 0, bridgeUnreachable: false }
@@ -65,29 +78,15 @@ export async function sendPendingOrders(
   const sellable = new Map([...(opts.market?.positions.values() ?? [])].map((p) => [p.code, p.canUseVolume]))
   const pending = (await listPendingOrders()).sort(sendOrder)
   for (const order of pending) {
-    if (opts.killSwitch) {
-      // The kill switch stops every order at once, including intents committed before it was
-      // switched on and still waiting to go out (e.g. while the bridge was down).
-      await expire(deps, order, now, 'kill')
-      out.failed++
-      continue
-    }
-    if (!acceptsOrders(now, order.priceType === 'MARKET' ? 'market' : 'limit')) continue
+    const canSend = acceptsOrders(now, order.priceType === 'MARKET' ? 'market' : 'limit')
     const age = Date.now() - order.createdAt.getTime()
-    if (order.side === 'BUY' && age > BUY_INTENT_MAX_AGE_MS) {
-      await expire(deps, order, now)
-      out.failed++
-      continue
-    }
-    let o = order
-    const quote = quotes.get(order.code)
-    if (age > REPRICE_UNSENT_AFTER_MS && quote && order.priceType === 'LIMIT') o = await repriceUnsent(order, quote, now)
-
-    const claimed = await writeTx(getDb(), async (tx) => {
-      await assertLease(tx, deps.leaseName, deps.holderId, deps.fencingToken)
-      return transitionOrder(tx, o.id, ['PENDING'], 'SENDING', { sendingAt: new Date() })
-    })
-    if (!claimed) continue
+    const staleBuy = canSend && order.side === 'BUY' && age > BUY_INTENT_MAX_AGE_MS
+    const quote = canSend && !staleBuy ? freshQuote(quotes.get(order.code), now, deps.triggerEnv.maxQuoteAgeSec) : null
+    const price = quote ? freshPrice(order, quote, now, age) : null
+    const decision = await claimOrWithdraw(deps, order, now, { staleBuy, send: !!quote && price !== 'unpriceable', price: price === 'unpriceable' ? null : price })
+    if (decision === 'withdrawn' || decision === 'expired') out.failed++
+    if (decision !== 'claimed') continue
+    const o: OrderWithContext = price && price !== 'unpriceable' ? { ...order, ...price } : order
     crashPoint('after-claim')
 
     let res: { success: boolean; message: string; orderId?: number; outcome: PlaceOutcome }
@@ -101,7 +100,7 @@ export async function sendPendingOrders(
         price: o.limitPriceMilli == null ? undefined : o.limitPriceMilli / 1000,
         clientOrderId: o.clientOrderId,
         // Lets the broker refuse what the exchange would reject (limits, cage, suspension) before sending.
-        quote: quotes.get(o.code) ?? null,
+        quote,
         st: isStName(o.stock.name),
         ...(o.side === 'BUY' ? (cash !== undefined ? { cash } : {}) : opts.market ? { sellable: sellable.get(o.code) ?? 0 } : {}),
       })
@@ -127,6 +126,94 @@ export async function sendPendingOrders(
     }
   }
   return out
+}
+
+/** A quote an order may be priced and sent from: tradable, of the current session, not older than the limit. */
+function freshQuote(q: Quote | undefined, now: Date, maxAgeSec: number): Quote | null {
+  if (!q || isQuoteSuspended(q)) return null
+  if (shanghaiDate(q.time) !== shanghaiDate(now)) return null
+  return Math.abs(now.getTime() - q.time.getTime()) <= maxAgeSec * 1000 ? q : null
+}
+
+/**
+ * The price from this cycle's fresh quote, for an unsent intent (nothing left yet, so a fresh price
+ * is as safe as the first one). A sell always takes it: the market it was queued on may be gone,
+ * and a sell limit above today's bids only rests while the position stays unprotected. A buy takes
+ * it once it waited REPRICE_UNSENT_AFTER_MS, and never above the entry zone. null: keep the stored
+ * price; 'unpriceable': a sell that cannot be priced from this quote waits.
+ */
+function freshPrice(o: OrderWithContext, quote: Quote, now: Date, age: number): Repriced | null | 'unpriceable' {
+  if (o.side === 'BUY' && (age <= REPRICE_UNSENT_AFTER_MS || o.priceType !== 'LIMIT')) return null
+  const spec = pricingFor(o.stock, o.triggerEvent.kind)
+  const priced = priceOrder({ code: o.code, side: o.side === 'BUY' ? 'buy' : 'sell', quote, now, mode: spec.mode, offsetTicks: spec.offsetTicks, triggerPrice: quote.last, st: isStName(o.stock.name) })
+  if (!priced.ok) return o.side === 'SELL' ? 'unpriceable' : null
+  if (o.side === 'BUY' && (priced.priceType !== 'limit' || priced.price > o.stock.entryHighMilli / 1000)) return null
+  const next: Repriced = { limitPriceMilli: toMilli(priced.price), priceType: priced.priceType === 'limit' ? 'LIMIT' : 'MARKET', xtPriceType: priced.xtPriceType }
+  return next.limitPriceMilli === o.limitPriceMilli && next.priceType === o.priceType && next.xtPriceType === o.xtPriceType ? null : next
+}
+
+/** Why a pending intent may no longer be sent, read inside the caller's transaction; null: it may. */
+async function withdrawReason(tx: Tx, o: OrderWithContext, now: Date): Promise<WithdrawReason | null> {
+  if (await readKillSwitch(tx)) return 'kill_switch'
+  const row = await loadMonitor(tx, o.stockId)
+  if (!row || row.archivedAt) return 'archived'
+  if (!row.enabled) return 'paused'
+  if (!autoOrders(row.quantConfig, o.triggerEvent.kind)) return 'auto_trade_off'
+  // The trigger's quote time is the session whose prices made the intent.
+  if (shanghaiDate(o.triggerEvent.quoteTime) !== shanghaiDate(now)) return 'earlier_session'
+  return null
+}
+
+function withdrawText(why: WithdrawReason, o: OrderWithContext, now: Date, locale: 'zh' | 'en'): string {
+  const zh = locale === 'zh'
+  switch (why) {
+    case 'kill_switch':
+      return zh ? '总开关已关闭交易：未发出的委托已作废' : 'the kill switch is on: the unsent order was dropped'
+    case 'auto_trade_off':
+      return zh ? '该股票已关闭自动交易：未发出的委托已作废' : 'auto-trade is off for this stock: the unsent order was dropped'
+    case 'paused':
+      return zh ? '该股票的监控已暂停：未发出的委托已作废' : 'the monitor is paused: the unsent order was dropped'
+    case 'archived':
+      return zh ? '该股票的监控已删除：未发出的委托已作废' : 'the monitor was archived: the unsent order was dropped'
+    case 'earlier_session': {
+      const day = shanghaiDate(o.triggerEvent.quoteTime)
+      const today = shanghaiDate(now)
+      return zh ? `委托生成于 ${day} 的交易时段，当日未能发出；已作废，不会在 ${today} 发出` : `the order was made in the ${day} session and could not be sent that day; dropped, it is not sent on ${today}`
+    }
+  }
+}
+
+/**
+ * One transaction per pending intent: the lease, then whether it may still be sent (withdrawn when
+ * not), a buy that waited too long (expired), and finally the claim PENDING → SENDING — with the
+ * fresh price, when there is one — if this cycle sends it. 'hold': it waits for a later cycle;
+ * 'gone': someone else moved it.
+ */
+async function claimOrWithdraw(
+  deps: SendDeps,
+  o: OrderWithContext,
+  now: Date,
+  plan: { staleBuy: boolean; send: boolean; price: Repriced | null },
+): Promise<'claimed' | 'withdrawn' | 'expired' | 'hold' | 'gone'> {
+  const locale = asLocale(o.stock.user.locale)
+  return writeTx(getDb(), async (tx) => {
+    await assertLease(tx, deps.leaseName, deps.holderId, deps.fencingToken)
+    const why = await withdrawReason(tx, o, now)
+    if (why || plan.staleBuy) {
+      const reason = why
+        ? withdrawText(why, o, now, locale)
+        : locale === 'zh'
+          ? '买入意图未能及时发出（桥接不可用或非交易时段），已作废以免按过时价格买入'
+          : 'the buy intent could not be sent in time (bridge down or market closed); dropped rather than sent at a stale price'
+      if (!(await transitionOrder(tx, o.id, ['PENDING'], 'FAILED', { errorMessage: reason }))) return 'gone'
+      await finalizeOrder(tx, { order: { ...o, status: 'FAILED', errorMessage: reason }, outcome: 'failed', reason, now, triggerEnv: deps.triggerEnv, ...(why ? { withdrawn: why } : {}) })
+      deps.log.warn({ orderId: o.id, clientOrderId: o.clientOrderId, code: o.code, side: o.side, why: why ?? 'stale-buy' }, 'unsent intent dropped')
+      return why ? 'withdrawn' : 'expired'
+    }
+    if (!plan.send) return 'hold'
+    const claimed = await transitionOrder(tx, o.id, ['PENDING'], 'SENDING', { sendingAt: new Date(), ...(plan.price ?? {}) })
+    return claimed ? 'claimed' : 'gone'
+  })
 }
 
 async function recordSendResult(deps: SendDeps, o: OrderWithContext, res: { success: boolean; message: string; orderId?: number; outcome: PlaceOutcome }, now: Date) {
@@ -169,33 +256,4 @@ async function recordSendResult(deps: SendDeps, o: OrderWithContext, res: { succ
     }
   })
   deps.log.info({ orderId: o.id, clientOrderId: o.clientOrderId, code: o.code, side: o.side, quantity: o.quantity, outcome: res.outcome, bridgeOrderId: res.orderId }, 'order send result')
-}
-
-async function expire(deps: SendDeps, o: OrderWithContext, now: Date, why: 'stale' | 'kill' = 'stale') {
-  const locale = asLocale(o.stock.user.locale)
-  const reason =
-    why === 'kill'
-      ? locale === 'zh'
-        ? '总开关已关闭交易：未发出的委托已作废'
-        : 'the kill switch is on: the unsent order was dropped'
-      : locale === 'zh'
-        ? '买入意图未能及时发出（桥接不可用或非交易时段），已作废以免按过时价格买入'
-        : 'the buy intent could not be sent in time (bridge down or market closed); dropped rather than sent at a stale price'
-  await writeTx(getDb(), async (tx) => {
-    await assertLease(tx, deps.leaseName, deps.holderId, deps.fencingToken)
-    if (!(await transitionOrder(tx, o.id, ['PENDING'], 'FAILED', { errorMessage: reason }))) return
-    await finalizeOrder(tx, { order: { ...o, status: 'FAILED' }, outcome: 'failed', reason, now, triggerEnv: deps.triggerEnv })
-  })
-}
-
-/** Unsent intents only: a fresh price is as safe as the original one, since nothing left yet. */
-async function repriceUnsent(o: OrderWithContext, quote: Quote, now: Date): Promise<OrderWithContext> {
-  const spec = pricingFor(o.stock, o.triggerEvent.kind)
-  const priced = priceOrder({ code: o.code, side: o.side === 'BUY' ? 'buy' : 'sell', quote, now, mode: spec.mode, offsetTicks: spec.offsetTicks, triggerPrice: quote.last, st: isStName(o.stock.name) })
-  if (!priced.ok || priced.priceType !== 'limit') return o
-  if (o.side === 'BUY' && priced.price > o.stock.entryHighMilli / 1000) return o
-  const limitPriceMilli = toMilli(priced.price)
-  if (limitPriceMilli === o.limitPriceMilli) return o
-  const updated = await transitionOrder(getDb(), o.id, ['PENDING'], 'PENDING', { limitPriceMilli })
-  return updated ? { ...o, limitPriceMilli } : o
 }

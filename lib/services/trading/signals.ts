@@ -1,19 +1,24 @@
 /**
  * Step 4 of a cycle: for one evaluated monitor, in ONE database transaction, record the trigger
  * (unique stock+kind+episode), the order intent (when auto-trade is on and sizing and risk pass),
- * the notifications and the machine's new state. The kill switch and the risk limits are read
- * inside that transaction. Nothing is sent here: intents are committed first and sent afterwards,
- * so a crash at any point leaves either nothing or a committed intent that is sent exactly once.
+ * the notifications and the machine's new state. The kill switch is read inside that transaction
+ * (not the tick's earlier read), and so are the buys of ours the account read does not show yet: a
+ * buy is sized against the cash they leave and the exposure cap counts them, so several entries in
+ * one cycle never share the same yuan. Nothing is sent here: intents are committed first and sent
+ * afterwards, so a crash at any point leaves either nothing or a committed intent that is sent
+ * exactly once.
  */
 import { randomBytes } from 'node:crypto'
 import {
   applyOrderOutcome,
   checkRisk,
+  commitCash,
   fromMilli,
   shanghaiDate,
   shanghaiTime,
   sizeOrder,
   toMilli,
+  type CommittedBuy,
   type EvaluateResult,
   type MonitorInput,
   type PositionInfo,
@@ -28,13 +33,13 @@ import { writeTx } from '@/lib/db/tx'
 import { assertLease } from '@/lib/db/lease'
 import { loadMonitor, writeMachineState, type MonitorRow } from '@/lib/db/monitors'
 import { claimTriggerForOrder, recordTrigger, setTriggerOutcome, type TriggerData } from '@/lib/db/triggers'
-import { createOrderIntent, riskActivity } from '@/lib/db/orders'
+import { committedBuys, createOrderIntent, OPEN_STATUSES, riskActivity } from '@/lib/db/orders'
 import { getDb } from '@/lib/db/client'
 import { asLocale } from '@/lib/i18n/config'
 import { translator } from '@/lib/i18n/translator'
 import { formatPrice } from '@/lib/format'
 import type { BrokerAccount, BrokerPosition } from './broker-port'
-import type { RuntimeSettings } from '../runtime/runtime-settings'
+import { readKillSwitch, type RuntimeSettings } from '../runtime/runtime-settings'
 import { notify, type EventType } from '../notifications'
 import { managedPosition, toMonitorInput, type TriggerEnv } from './monitor-input'
 import { crashPoint } from './crash-points'
@@ -49,6 +54,11 @@ export interface MarketView {
   /** Fresh from the broker this cycle, or the last snapshot; null when never known. */
   account: Pick<BrokerAccount, 'totalAsset' | 'cash' | 'frozenCash' | 'marketValue'> | null
   positions: Map<string, Pick<BrokerPosition, 'code' | 'volume' | 'canUseVolume' | 'avgPrice' | 'openPrice' | 'marketValue'>>
+  /**
+   * Wall time the broker read began (a snapshot: the read it stores). An order the bridge accepted
+   * before it is in the read's cash and frozen cash; anything later is not. Unknown: none is.
+   */
+  readAt?: Date | null
 }
 
 /** The monitor changed under us (edited in the web app, or moved by another step): reload first. */
@@ -114,6 +124,7 @@ export async function persistEvaluation(
     let machine: Machine = { state: result.state, episode: current.episode, highestSinceEntry: result.highestSinceEntry, memo: result.memo, options: input.options }
     let orders = 0
     let lastSignal: Signal | null = null
+    let killSwitch: boolean | null = null
 
     for (const signal of result.signals) {
       lastSignal = signal
@@ -161,6 +172,9 @@ export async function persistEvaluation(
       // action === 'order'
       const trigger = await claimTriggerForOrder(tx, data)
       if (!trigger) continue // already acted on under this (stock, kind, episode): never a second order
+      // An exit refused by the kill switch fires again in the same episode on every quote while
+      // trading is off: its notices keep their keys (told once); the order after it gets its own.
+      const triggerKey = trigger.claimedFrom === 'KILL_SWITCH' ? `${key}:trigger:after-kill` : `${key}:trigger`
       const refuse = async (outcome: 'KILL_SWITCH' | 'NOT_SIZED' | 'RISK_REJECTED', event: EventType, reasonText: string) => {
         await setTriggerOutcome(tx, trigger.id, outcome, reasonText)
         await notify(tx, {
@@ -173,11 +187,15 @@ export async function persistEvaluation(
           dedupeKey: `${key}:trigger`,
         })
         await notify(tx, { userId: current.userId, locale, type: event, params: { ...base, reason: reasonText }, stockId: current.id, triggerEventId: trigger.id, dedupeKey: `${key}:refused` })
-        const next = applyOrderOutcome(machine, { side: signal.side, kind: signal.kind, filledQuantity: 0, outcome: 'failed', now })
+        // The kill switch tried nothing at the market: an exit waits in the same episode, and no
+        // retry of the day is used up (see applyOrderOutcome).
+        const blocked = outcome === 'KILL_SWITCH' ? ('kill_switch' as const) : undefined
+        const next = applyOrderOutcome(machine, { side: signal.side, kind: signal.kind, filledQuantity: 0, outcome: 'failed', blocked, now })
         machine = { ...machine, state: next.state, episode: next.episode, highestSinceEntry: next.highestSinceEntry, memo: next.memo }
       }
 
-      if (deps.settings.killSwitch.on) {
+      killSwitch ??= await readKillSwitch(tx)
+      if (killSwitch) {
         await refuse('KILL_SWITCH', 'KILL_SWITCH_BLOCKED', locale === 'zh' ? '总开关已关闭交易' : 'kill switch on')
         continue
       }
@@ -186,6 +204,11 @@ export async function persistEvaluation(
       const position: PositionInfo | null = managedPosition(current, brokerPos)
       const account = market.account ?? { totalAsset: 0, cash: 0, frozenCash: 0, marketValue: 0 }
       const st = isStName(current.name) || isStName(quote.name)
+      // Buys of ours the account read does not show as spent: the cash they promised, their value
+      // for the exposure cap, and this stock's share of it for the position cap.
+      const committed = signal.side === 'buy' ? await buysAgainst(tx, market.readAt ?? null) : []
+      const cash = commitCash(account, committed.map((b) => b.buy))
+      const workingHere = commitCash({ cash: 0, frozenCash: 0 }, committed.filter((b) => b.code === current.code).map((b) => b.buy)).workingValue
       const sized = sizeOrder({
         code: current.code,
         kind: signal.kind,
@@ -194,8 +217,8 @@ export async function persistEvaluation(
         pricing: pricingFor(current, signal.kind),
         triggerPrice: signal.price,
         st,
-        account: { totalAsset: account.totalAsset, cash: account.cash },
-        heldValue: brokerPos ? brokerPos.volume * quote.last : 0,
+        account: { totalAsset: account.totalAsset, cash: cash.available },
+        heldValue: (brokerPos ? brokerPos.volume * quote.last : 0) + workingHere,
         position,
         sizing: { maxPositionPct: (current.quantConfig?.maxPositionBp ?? 2000) / 10_000, minTradeAmount: current.quantConfig?.minTradeAmountYuan ?? 5000 },
         fees: deps.settings.fees,
@@ -226,7 +249,7 @@ export async function persistEvaluation(
         }))
       const risk = checkRisk({
         order: { code: current.code, side: sized.side, quantity: sized.quantity, price: sized.price, limitOrder: sized.priceType === 'limit', sellable: position?.canUseVolume, st },
-        account: { totalAsset: account.totalAsset, cash: account.cash, marketValue: account.marketValue },
+        account: { totalAsset: account.totalAsset, cash: cash.available, marketValue: account.marketValue, workingBuys: cash.workingValue },
         limits: deps.settings.risk,
         activity: {
           ordersLastMinute: act.lastMinute,
@@ -274,7 +297,7 @@ export async function persistEvaluation(
         stockId: current.id,
         orderId: order.id,
         triggerEventId: trigger.id,
-        dedupeKey: `${key}:trigger`,
+        dedupeKey: triggerKey,
       })
     }
 
@@ -293,6 +316,29 @@ export async function persistEvaluation(
     if (orders) crashPoint('in-signal-tx')
     return { orders }
   })
+}
+
+const OPEN = new Set<string>(['PENDING', ...OPEN_STATUSES])
+const UNSETTLED = new Set<string>(['PENDING', 'SENDING', 'UNKNOWN'])
+
+/**
+ * Our buys as commitCash sees them. "Seen" by the read: the bridge had answered with an order id
+ * before the read began; an intent, an order on the wire or one whose fate is unknown never is.
+ */
+async function buysAgainst(tx: Parameters<typeof committedBuys>[0], readAt: Date | null): Promise<Array<{ code: string; buy: CommittedBuy }>> {
+  const rows = await committedBuys(tx, readAt)
+  return rows.map((o) => ({
+    code: o.code,
+    buy: {
+      price: fromMilli(o.limitPriceMilli ?? 0),
+      quantity: o.quantity,
+      filled: o.filledQuantity,
+      filledValue: Number(o.filledAmountMilli) / 1000,
+      fees: Number(o.estFeesMilli) / 1000,
+      open: OPEN.has(o.status),
+      seen: readAt !== null && !UNSETTLED.has(o.status) && o.submittedAt !== null && o.submittedAt.getTime() < readAt.getTime(),
+    },
+  }))
 }
 
 function recentStatus(s: string): RecentOrder['status'] {
