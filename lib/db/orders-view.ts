@@ -58,12 +58,27 @@ export interface CancelAnswer {
   code?: string
 }
 
+/** Every DingPan order that is not final, all users (the admin's "cancel all working orders"). */
+export function listWorkingOrders() {
+  return getDb().order.findMany({
+    where: { status: { in: ['PENDING', 'SENDING', 'SUBMITTED', 'PARTIALLY_FILLED', 'CANCELLING', 'UNKNOWN'] } },
+    include: { stock: { select: { id: true, code: true, name: true } } },
+    orderBy: { id: 'asc' },
+  })
+}
+
+/** Audit entry for a batch action on orders (e.g. cancel all), with its per-order results. */
+export async function auditOrdersAction(actor: { id: number; label: string }, action: string, after: unknown): Promise<void> {
+  await writeTx(getDb(), (tx) => writeAudit(tx, { actorId: actor.id, actor: actor.label, action, entity: 'Order', entityId: null, before: null, after }))
+}
+
 /**
  * After the bridge answered a user's cancel: when it accepted the request, record who asked and
  * when — only if the order is still open (a fill or another cancel may have ended it meanwhile).
- * Audit-logged either way, with the bridge's exact answer.
+ * Audit-logged either way, with the bridge's exact answer; `actor` when someone other than the
+ * order's owner asked (an admin's cancel-all).
  */
-export async function recordUserCancel(userId: number, orderId: number, answer: CancelAnswer): Promise<boolean> {
+export async function recordUserCancel(userId: number, orderId: number, answer: CancelAnswer, actor?: { id: number; label: string }): Promise<boolean> {
   return writeTx(getDb(), async (tx) => {
     const before = await tx.order.findFirst({ where: { id: orderId, userId }, select: { status: true, xtStatus: true, cancelRequestedAt: true, cancelledBy: true, bridgeOrderId: true } })
     let recorded = false
@@ -74,7 +89,7 @@ export async function recordUserCancel(userId: number, orderId: number, answer: 
       })
       recorded = res.count === 1
     }
-    await writeAudit(tx, { actorId: userId, actor: `user:${userId}`, action: 'order.cancel', entity: 'Order', entityId: orderId, before, after: { bridge: answer, recorded } })
+    await writeAudit(tx, { actorId: actor?.id ?? userId, actor: actor?.label ?? `user:${userId}`, action: 'order.cancel', entity: 'Order', entityId: orderId, before, after: { bridge: answer, recorded } })
     return recorded
   })
 }

@@ -56,3 +56,6 @@ export const brokerFormSchema = z
   })
 
 export const killSwitchFormSchema = z.object({ on: boolField, reason: optionalText(200) })
+
+/** The admin's "cancel all working orders": the body must say so explicitly. */
+export const cancelAllOrdersSchema = z.object({ confirm: z.literal(true, { message: 'order.confirmRequired' }) })

@@ -27,7 +27,7 @@ import { webhookReceiver } from '../notify/helpers/platforms'
 import { freePort, simEnv, spawnNode, startSim, waitFor, type Proc, type SimReady } from '../../scripts/stack'
 import { encodeSegment, fromValue, idSegment, queryString, wireBody, nastyString, type IdChoice, type WireBody } from './arbitraries'
 import { stockInputSchema, autoTradeToggleSchema } from '@/lib/schemas/stock'
-import { brokerFormSchema, killSwitchFormSchema, monitorFormSchema, riskFormSchema } from '@/lib/schemas/settings'
+import { brokerFormSchema, cancelAllOrdersSchema, killSwitchFormSchema, monitorFormSchema, riskFormSchema } from '@/lib/schemas/settings'
 import { localeSchema, setupSchema } from '@/lib/schemas/auth'
 import { markReadSchema, notificationQuerySchema } from '@/lib/schemas/notifications'
 import { orderQuerySchema } from '@/lib/schemas/orders'
@@ -294,6 +294,7 @@ const SPECS: Spec[] = [
   },
   { method: 'PUT', template: '/api/settings/broker', weight: 3, input: 'json', admin: true, valid: validBroker, accepts: ok(brokerFormSchema), localise: localBroker, note: 'mutations of the broker form; an accepted bridge address is pointed at the local paper exchange or a closed local port' },
   { method: 'POST', template: '/api/settings/broker/test', weight: 3, input: 'json', admin: true, valid: validBroker, accepts: ok(brokerFormSchema), localise: localBroker, note: 'mutations of the broker form; connects only to the local paper exchange / a closed local port' },
+  { method: 'POST', template: '/api/settings/cancel-orders', weight: 1, input: 'json', admin: true, valid: () => ({ confirm: true }), accepts: ok(cancelAllOrdersSchema), note: 'mutations of {confirm: true}; the bridge is the local paper exchange or a closed local port' },
   { method: 'PUT', template: '/api/settings/kill-switch', weight: 2, input: 'json', admin: true, valid: () => ({ on: false, reason: 'fuzz' }), accepts: ok(killSwitchFormSchema), note: 'mutations of {on, reason}' },
   { method: 'PUT', template: '/api/settings/monitor', weight: 2, input: 'json', admin: true, valid: () => ({ intervalSeconds: 3, quoteProviders: ['tencent', 'sina'] }), accepts: ok(monitorFormSchema), note: 'mutations of the monitor form' },
   {

@@ -12,6 +12,7 @@ import type { z } from 'zod'
 import type { SettingsView } from '@/lib/services/runtime/settings-admin'
 import type { ConnectionTest } from '@/lib/services/runtime/settings-admin'
 import type { KillSwitch } from '@/lib/services/runtime/runtime-settings'
+import type { CancelAllReport } from '@/lib/services/trading/order-cancel'
 import { brokerFormSchema, monitorFormSchema, QUOTE_PROVIDERS, riskFormSchema } from '@/lib/schemas/settings'
 import { issuesToFieldErrors } from '@/lib/schemas/issues'
 import type { FieldErrors } from '@/lib/errors'
@@ -116,6 +117,7 @@ export function SettingsForms({ initial, isAdmin }: { initial: SettingsView; isA
         </p>
       )}
       <KillSwitchSection initial={initial.killSwitch} isAdmin={isAdmin} />
+      <CancelAllSection killSwitchOn={initial.killSwitch.on} isAdmin={isAdmin} />
       <BrokerSection initial={initial.broker} isAdmin={isAdmin} />
       <MonitorSection initial={initial.monitor} isAdmin={isAdmin} />
       <RiskSection initial={initial.risk} isAdmin={isAdmin} />
@@ -193,6 +195,56 @@ function KillSwitchSection({ initial, isAdmin }: { initial: SettingsView['killSw
         onConfirm={flip}
       />
       <StatusLine s={status} testId="kill-status" />
+    </section>
+  )
+}
+
+/**
+ * Beside the kill switch: cancel every working DingPan order at the bridge. Confirmed first; the
+ * answer lists, per order, exactly what the bridge said (or why it was not asked).
+ */
+function CancelAllSection({ killSwitchOn, isAdmin }: { killSwitchOn: boolean; isAdmin: boolean }) {
+  const t = useTranslations('settings.cancelAll')
+  const tl = useTranslations('live')
+  const [report, setReport] = useState<CancelAllReport | null>(null)
+  const [status, setStatus] = useState<Save>(null)
+  async function cancelAll() {
+    setStatus(null)
+    setReport(null)
+    try {
+      const r = await fetchJson<CancelAllReport>('/api/settings/cancel-orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ confirm: true }) })
+      setReport(r)
+      setStatus(r.lines.length === 0 ? { ok: true, text: t('none') } : { ok: r.notConfirmed === 0, text: t('done', { requested: r.requested, notConfirmed: r.notConfirmed, skipped: r.skipped }) })
+    } catch (e) {
+      setStatus({ ok: false, text: t('failed', { message: (e as Error).message }) })
+    }
+  }
+  return (
+    <section className={card} aria-labelledby="cancel-all-title">
+      <h2 id="cancel-all-title" className="font-semibold">
+        {t('title')}
+      </h2>
+      <p className="text-sm text-slate-600">{t('intro')}</p>
+      {!killSwitchOn && (
+        <p role="note" className="rounded bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="cancel-all-kill-off">
+          {t('killOff')}
+        </p>
+      )}
+      <ConfirmButton testId="cancel-all" tone="danger" disabled={!isAdmin} label={t('button')} title={t('confirmTitle')} body={<p>{t('confirm')}</p>} confirmLabel={t('confirmButton')} onConfirm={cancelAll} />
+      <StatusLine s={status} testId="cancel-all-status" />
+      {report && report.lines.length > 0 && (
+        <ul className="space-y-1 text-sm" data-testid="cancel-all-lines">
+          {report.lines.map((l) => {
+            const result = l.bridge ? `${t(`outcome.${l.bridge.outcome}` as never)}${l.bridge.message ? ` (${l.bridge.message})` : ''}` : l.skipped ? t(`skipped.${l.skipped}` as never) : '—'
+            const ok = l.bridge?.outcome === 'requested'
+            return (
+              <li key={l.orderId} data-testid="cancel-all-line" data-outcome={l.bridge?.outcome ?? `skipped:${l.skipped}`} className={ok ? 'text-slate-800' : l.bridge ? 'text-red-700' : 'text-slate-500'}>
+                {t('line', { side: tl(`side.${l.side}` as never), code: l.code, name: l.name, orderId: l.bridgeOrderId ?? '—', result })}
+              </li>
+            )
+          })}
+        </ul>
+      )}
     </section>
   )
 }
