@@ -4,7 +4,7 @@
  * market (triggers, order intents, sends) checks in its own transaction that the token is still
  * ours, so a deposed worker that wakes up late cannot act.
  */
-import { getDb } from './client'
+import { dbProvider, getDb, type Db, type DbProvider } from './client'
 import type { Tx } from './tx'
 
 export class LeaseLostError extends Error {
@@ -21,38 +21,112 @@ export interface LeaseState {
   tookOver: boolean
 }
 
-/** Acquires, renews or takes over an expired lease. Times are wall-clock (process liveness). */
-export async function acquireLease(name: string, holderId: string, ttlMs: number, now = new Date()): Promise<LeaseState> {
+/**
+ * Acquires, renews or takes over an expired lease. Every time in the row (acquired, renewed,
+ * expires) is written from the database's clock and expiry is judged against that same clock, in
+ * the statement that takes over: workers on hosts whose clocks disagree can neither both hold the
+ * lease nor depose a live holder early. No process clock is read here.
+ */
+export async function acquireLease(name: string, holderId: string, ttlMs: number): Promise<LeaseState> {
   const db = getDb()
-  const expiresAt = new Date(now.getTime() + ttlMs)
+  const sql = leaseSql(dbProvider())
+  const ttl = Math.max(0, Math.round(ttlMs))
   const current = await db.workerLease.findUnique({ where: { name } })
   if (!current) {
-    try {
-      await db.workerLease.create({ data: { name, holderId, fencingToken: 1, acquiredAt: now, renewedAt: now, expiresAt } })
-      return { held: true, fencingToken: 1, holderId, expiresAt, tookOver: true }
-    } catch {
-      // Another worker created it first.
-      return acquireLease(name, holderId, ttlMs, now)
-    }
+    if ((await sql.insert(db, name, holderId, ttl)) === 1) return stateAfterWrite(name, holderId, 1, true)
+    // Another worker created it first.
+    return acquireLease(name, holderId, ttlMs)
   }
   if (current.holderId === holderId) {
-    const res = await db.workerLease.updateMany({
-      where: { name, holderId, fencingToken: current.fencingToken },
-      data: { renewedAt: now, expiresAt },
-    })
-    if (res.count === 1) return { held: true, fencingToken: current.fencingToken, holderId, expiresAt, tookOver: false }
-    return { held: false, fencingToken: current.fencingToken, holderId: current.holderId, expiresAt: current.expiresAt, tookOver: false }
+    if ((await sql.renew(db, name, holderId, current.fencingToken, ttl)) === 1) return stateAfterWrite(name, holderId, current.fencingToken, false)
+    return notHeld(await db.workerLease.findUnique({ where: { name } }), current)
   }
-  if (current.expiresAt.getTime() <= now.getTime()) {
-    const token = current.fencingToken + 1
-    // Conditional on the row we read: of two standbys, exactly one wins.
-    const res = await db.workerLease.updateMany({
-      where: { name, holderId: current.holderId, fencingToken: current.fencingToken },
-      data: { holderId, fencingToken: token, acquiredAt: now, renewedAt: now, expiresAt },
-    })
-    if (res.count === 1) return { held: true, fencingToken: token, holderId, expiresAt, tookOver: true }
+  // Conditional on the row we read and on its expiry by the database clock: of two standbys,
+  // exactly one wins, and none while the holder keeps renewing.
+  const token = current.fencingToken + 1
+  if ((await sql.takeOver(db, name, current.holderId, current.fencingToken, holderId, token, ttl)) === 1) return stateAfterWrite(name, holderId, token, true)
+  return notHeld(null, current)
+}
+
+type LeaseRow = { holderId: string; fencingToken: number; expiresAt: Date }
+
+function notHeld(row: LeaseRow | null, fallback: LeaseRow): LeaseState {
+  const r = row ?? fallback
+  return { held: false, fencingToken: r.fencingToken, holderId: r.holderId, expiresAt: r.expiresAt, tookOver: false }
+}
+
+/** The row as the database wrote it (its expiry is the database's, not ours). */
+async function stateAfterWrite(name: string, holderId: string, fencingToken: number, tookOver: boolean): Promise<LeaseState> {
+  const row = await getDb().workerLease.findUnique({ where: { name } })
+  if (!row || row.holderId !== holderId || row.fencingToken !== fencingToken) return notHeld(row, { holderId, fencingToken, expiresAt: new Date(0) })
+  return { held: true, fencingToken, holderId, expiresAt: row.expiresAt, tookOver }
+}
+
+interface LeaseSql {
+  insert(db: Db, name: string, holderId: string, ttlMs: number): Promise<number>
+  renew(db: Db, name: string, holderId: string, fencingToken: number, ttlMs: number): Promise<number>
+  takeOver(db: Db, name: string, fromHolder: string, fromToken: number, holderId: string, token: number, ttlMs: number): Promise<number>
+}
+
+/**
+ * SQLite: Prisma's better-sqlite3 adapter stores DateTime as ISO text with a "+00:00" offset
+ * ("2026-12-07T04:43:38.167+00:00"); the same format is written here so Prisma reads it back, and
+ * expiry is compared through julianday() rather than as text. 'now' is fixed within a statement.
+ */
+const SQLITE_NOW = `strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')`
+const sqliteLater = (param: string) => `strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now', ${param})`
+const sqliteSeconds = (ttlMs: number) => `+${(ttlMs / 1000).toFixed(3)} seconds`
+
+/**
+ * PostgreSQL: the columns are TIMESTAMP(3) without time zone holding UTC (as Prisma writes them),
+ * so the server clock is taken in UTC whatever the session's TimeZone. statement_timestamp() is
+ * fixed within the statement and, unlike now(), not frozen at the start of a surrounding transaction.
+ */
+const PG_NOW = `(statement_timestamp() AT TIME ZONE 'UTC')`
+
+function leaseSql(provider: DbProvider): LeaseSql {
+  if (provider === 'sqlite') {
+    return {
+      insert: (db, name, holderId, ttlMs) =>
+        db.$executeRawUnsafe(
+          `INSERT INTO "WorkerLease" ("name", "holderId", "fencingToken", "acquiredAt", "renewedAt", "expiresAt")
+           VALUES (?, ?, 1, ${SQLITE_NOW}, ${SQLITE_NOW}, ${sqliteLater('?')}) ON CONFLICT ("name") DO NOTHING`,
+          name, holderId, sqliteSeconds(ttlMs),
+        ),
+      renew: (db, name, holderId, fencingToken, ttlMs) =>
+        db.$executeRawUnsafe(
+          `UPDATE "WorkerLease" SET "renewedAt" = ${SQLITE_NOW}, "expiresAt" = ${sqliteLater('?')}
+           WHERE "name" = ? AND "holderId" = ? AND "fencingToken" = ?`,
+          sqliteSeconds(ttlMs), name, holderId, fencingToken,
+        ),
+      takeOver: (db, name, fromHolder, fromToken, holderId, token, ttlMs) =>
+        db.$executeRawUnsafe(
+          `UPDATE "WorkerLease" SET "holderId" = ?, "fencingToken" = ?, "acquiredAt" = ${SQLITE_NOW}, "renewedAt" = ${SQLITE_NOW}, "expiresAt" = ${sqliteLater('?')}
+           WHERE "name" = ? AND "holderId" = ? AND "fencingToken" = ? AND julianday("expiresAt") <= julianday('now')`,
+          holderId, token, sqliteSeconds(ttlMs), name, fromHolder, fromToken,
+        ),
+    }
   }
-  return { held: false, fencingToken: current.fencingToken, holderId: current.holderId, expiresAt: current.expiresAt, tookOver: false }
+  return {
+    insert: (db, name, holderId, ttlMs) =>
+      db.$executeRawUnsafe(
+        `INSERT INTO "WorkerLease" ("name", "holderId", "fencingToken", "acquiredAt", "renewedAt", "expiresAt")
+         VALUES ($1, $2, 1, ${PG_NOW}, ${PG_NOW}, ${PG_NOW} + make_interval(secs => $3::int / 1000.0)) ON CONFLICT ("name") DO NOTHING`,
+        name, holderId, ttlMs,
+      ),
+    renew: (db, name, holderId, fencingToken, ttlMs) =>
+      db.$executeRawUnsafe(
+        `UPDATE "WorkerLease" SET "renewedAt" = ${PG_NOW}, "expiresAt" = ${PG_NOW} + make_interval(secs => $1::int / 1000.0)
+         WHERE "name" = $2 AND "holderId" = $3 AND "fencingToken" = $4`,
+        ttlMs, name, holderId, fencingToken,
+      ),
+    takeOver: (db, name, fromHolder, fromToken, holderId, token, ttlMs) =>
+      db.$executeRawUnsafe(
+        `UPDATE "WorkerLease" SET "holderId" = $1, "fencingToken" = $2, "acquiredAt" = ${PG_NOW}, "renewedAt" = ${PG_NOW}, "expiresAt" = ${PG_NOW} + make_interval(secs => $3::int / 1000.0)
+         WHERE "name" = $4 AND "holderId" = $5 AND "fencingToken" = $6 AND "expiresAt" <= ${PG_NOW}`,
+        holderId, token, ttlMs, name, fromHolder, fromToken,
+      ),
+  }
 }
 
 export async function releaseLease(name: string, holderId: string): Promise<void> {
