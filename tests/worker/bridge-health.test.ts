@@ -43,5 +43,5 @@ describe.each(providers())('bridge health and a missing account on %s', (provide
     expect(orders[0]).toMatchObject({ side: 'BUY', quantity: 11_000, status: 'FILLED' })
     expect(orderRequests(await h.state())).toBe(1)
     expect(await notificationTypes(h.userId)).toContain('BRIDGE_UP')
-  })
+  }, 90_000)
 })

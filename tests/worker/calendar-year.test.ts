@@ -96,5 +96,5 @@ describe.each(providers())('crossing into a year without a published calendar on
     // no order was ever FAILED or sent twice
     expect(await db().order.count({ where: { status: 'FAILED' } })).toBe(0)
     expect(orderRequests(await h.state())).toBe(2)
-  })
+  }, 90_000)
 })
