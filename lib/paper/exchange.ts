@@ -32,14 +32,15 @@ export type FaultKind =
   | 'cancel_error'
   | 'vanish'
   | 'minus_one'
+  | 'logged_out'
 
-export const FAULT_KINDS: readonly FaultKind[] = ['delay', 'timeout_after_execute', 'timeout_before_execute', 'http_500', 'unauthorized', 'refuse', 'malformed', 'reject_order', 'partial_fill', 'cancel_error', 'vanish', 'minus_one']
+export const FAULT_KINDS: readonly FaultKind[] = ['delay', 'timeout_after_execute', 'timeout_before_execute', 'http_500', 'unauthorized', 'refuse', 'malformed', 'reject_order', 'partial_fill', 'cancel_error', 'vanish', 'minus_one', 'logged_out']
 
 export interface FaultSpec {
   kind: FaultKind
   /** QKA method it applies to, or '*' (default: order_stock for order faults, cancel_order_stock for cancel_error, '*' otherwise). */
   method?: string
-  /** How many matching requests it affects; 0 = until cleared. Default 1. */
+  /** How many matching requests it affects; 0 = until cleared. Default 1 (logged_out: 0). */
   count?: number
   /** delay: the delay. timeout_*: answer after this long (default: never answer). */
   delayMs?: number
@@ -53,12 +54,16 @@ export interface FaultSpec {
   detail?: string
   /** http_500 / malformed: run the method first, then fail the answer (default: false for 500, true for malformed). */
   afterExecute?: boolean
+  /** logged_out: how long, in market (simulated) seconds from now; default until cleared. */
+  marketSeconds?: number
 }
 
 export interface ActiveFault extends Required<Pick<FaultSpec, 'kind' | 'method' | 'count'>> {
   id: number
   spec: FaultSpec
   used: number
+  /** Market time (ms) at which it ends by itself, when given. */
+  untilMs?: number
 }
 
 export interface RequestLogEntry {
@@ -317,8 +322,12 @@ export class PaperExchange {
     const method =
       spec.method ??
       (spec.kind === 'reject_order' || spec.kind === 'partial_fill' || spec.kind === 'vanish' || spec.kind === 'minus_one' ? 'order_stock' : spec.kind === 'cancel_error' ? 'cancel_order_stock' : '*')
-    const count = spec.count === undefined ? 1 : Math.max(0, Math.floor(spec.count))
+    const count = spec.count === undefined ? (spec.kind === 'logged_out' ? 0 : 1) : Math.max(0, Math.floor(spec.count))
     const f: ActiveFault = { id: this.faultSeq++, kind: spec.kind, method, count, spec, used: 0 }
+    if (spec.marketSeconds !== undefined) {
+      if (!(Number.isFinite(spec.marketSeconds) && spec.marketSeconds > 0)) throw new RangeError(`marketSeconds must be a positive number, got ${String(spec.marketSeconds)}`)
+      f.untilMs = this.clock.now().getTime() + spec.marketSeconds * 1000
+    }
     if (spec.kind !== 'refuse') this.faults.push(f)
     return f
   }
@@ -329,6 +338,8 @@ export class PaperExchange {
 
   /** Consumes and returns the first fault of one of `kinds` matching `method`. */
   takeFault(method: string, kinds: readonly FaultKind[]): ActiveFault | null {
+    const t = this.clock.now().getTime()
+    for (let j = this.faults.length - 1; j >= 0; j--) if ((this.faults[j]!.untilMs ?? Infinity) <= t) this.faults.splice(j, 1)
     const i = this.faults.findIndex((f) => kinds.includes(f.kind) && (f.method === '*' || f.method === method))
     if (i < 0) return null
     const f = this.faults[i]!
@@ -568,7 +579,7 @@ export class PaperExchange {
       requests: { ...this.requests },
       executed: { ...this.executed },
       requestLog: this.requestLog.slice(-200),
-      faults: this.faults.map((f) => ({ id: f.id, kind: f.kind, method: f.method, count: f.count, used: f.used })),
+      faults: this.faults.map((f) => ({ id: f.id, kind: f.kind, method: f.method, count: f.count, used: f.used, ...(f.untilMs !== undefined ? { until: new Date(f.untilMs).toISOString() } : {}) })),
       model: { seed: this.model.config.seed, baseDay: this.model.config.baseDay, scenarios: Object.fromEntries(Object.entries(this.model.config.scenarios).map(([k, v]) => [k, { name: v.script.name, startDay: v.startDay }])), overrides: Object.keys(this.model.config.overrides) },
     }
   }

@@ -191,6 +191,14 @@ export async function startPaperExchange(opts: PaperExchangeOptions = {}): Promi
     const args = pickParams(method, body.value)
 
     await bridgeSerial(async () => {
+      // MiniQMT logged out or disconnected while QKA keeps serving: xttrader returns None for every
+      // query (→ {}), and -1 for orders and cancels (UNVERIFIED); the counter keeps working orders.
+      const out = ex.takeFault(method, ['logged_out'])
+      if (out) {
+        const data = method.startsWith('query_') ? {} : -1
+        log(200, false, out, method === 'order_stock' || method.startsWith('cancel') ? args : undefined)
+        return sendJson(res, 200, { success: true, data })
+      }
       const fault = ex.takeFault(method, ['delay', 'timeout_after_execute', 'timeout_before_execute', 'http_500', 'malformed'])
       if (fault?.kind === 'delay') await sleep(fault.spec.delayMs ?? 1000)
       if (fault?.kind === 'timeout_before_execute') {
