@@ -22,6 +22,7 @@ import { executeStrategySignal } from './strategy'
 import type {
   AccountInfo,
   Broker,
+  BrokerList,
   BrokerLogger,
   BrokerOrder,
   BrokerPosition,
@@ -169,7 +170,12 @@ export class MiniQMTInterface implements Broker {
   }
 
   async getOrders(opts: GetOrdersOptions = {}): Promise<BrokerOrder[]> {
-    return (await this.track(() => this.client.queryStockOrders(opts.cancelableOnly ?? false))).map(toOrder)
+    return (await this.listOrders(opts)).items
+  }
+
+  async listOrders(opts: GetOrdersOptions = {}): Promise<BrokerList<BrokerOrder>> {
+    const r = await this.track(() => this.client.queryStockOrdersList(opts.cancelableOnly ?? false))
+    return { items: r.items.map(toOrder), absent: r.absent }
   }
 
   async getOrder(orderId: number): Promise<BrokerOrder | null> {
@@ -179,7 +185,12 @@ export class MiniQMTInterface implements Broker {
   }
 
   async getTrades(): Promise<BrokerTrade[]> {
-    return (await this.track(() => this.client.queryStockTrades())).map(toTrade)
+    return (await this.listTrades()).items
+  }
+
+  async listTrades(): Promise<BrokerList<BrokerTrade>> {
+    const r = await this.track(() => this.client.queryStockTradesList())
+    return { items: r.items.map(toTrade), absent: r.absent }
   }
 
   /** Every order of today whose remark is `clientOrderId` (more than one would be a duplicate). */
@@ -221,6 +232,12 @@ export class MiniQMTInterface implements Broker {
     try {
       if (input.side === 'sell' && sellable === undefined) {
         const p = await this.track(() => this.client.queryStockPosition(first.code))
+        if (!p) {
+          // `{}` means "no position" only from a logged-in MiniQMT; a logged-out one answers {} to
+          // everything, the asset included (which a logged-in account always has).
+          const a = await this.track(() => this.client.queryStockAsset())
+          if (!a) throw new BridgeError('protocol', 'query_stock_position', 'no position and no asset returned ({}); MiniQMT may not be logged in')
+        }
         sellable = p ? p.can_use_volume : 0
       }
       if (input.side === 'buy' && cash === undefined) {

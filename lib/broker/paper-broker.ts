@@ -17,6 +17,7 @@ import { executeStrategySignal } from './strategy'
 import type {
   AccountInfo,
   Broker,
+  BrokerList,
   BrokerLogger,
   BrokerOrder,
   BrokerPosition,
@@ -206,6 +207,15 @@ export class PaperBroker implements Broker {
 
   async getTrades(): Promise<BrokerTrade[]> {
     return (await this.query((e) => e.queryTrades())).map((t) => toTrade(XtTradeSchema.parse(t)))
+  }
+
+  /** The in-process engine always has its real list: never absent. */
+  async listOrders(opts: GetOrdersOptions = {}): Promise<BrokerList<BrokerOrder>> {
+    return { items: await this.getOrders(opts), absent: false }
+  }
+
+  async listTrades(): Promise<BrokerList<BrokerTrade>> {
+    return { items: await this.getTrades(), absent: false }
   }
 
   /** Today's order with this remark, or null (null = not in today's list right now). */

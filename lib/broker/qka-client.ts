@@ -340,10 +340,18 @@ export class QkaClient {
 
   /** `{}`/null → []; an array → every item parsed (one bad item fails the whole answer: never drop an order silently). */
   private parseList<T>(method: string, schema: z.ZodType<T>, data: unknown, what: string): T[] {
-    if (data === null || data === undefined) return []
-    if (typeof data === 'object' && !Array.isArray(data) && Object.keys(data as object).length === 0) return []
+    return this.parseListAnswer(method, schema, data, what).items
+  }
+
+  /**
+   * As parseList, but says whether the answer was `{}`/null (xttrader's None: "nothing today" or
+   * "MiniQMT logged out", QKA cannot tell which) rather than a list.
+   */
+  private parseListAnswer<T>(method: string, schema: z.ZodType<T>, data: unknown, what: string): { items: T[]; absent: boolean } {
+    if (data === null || data === undefined) return { items: [], absent: true }
+    if (typeof data === 'object' && !Array.isArray(data) && Object.keys(data as object).length === 0) return { items: [], absent: true }
     if (!Array.isArray(data)) throw new BridgeProtocolError(method, `expected a list of ${what} or {}, got ${typeof data}`)
-    return data.map((item, i) => this.parseOne(method, schema, item, `${what}[${i}]`))
+    return { items: data.map((item, i) => this.parseOne(method, schema, item, `${what}[${i}]`)), absent: false }
   }
 
   private intResult(method: string, data: unknown): number {
@@ -366,7 +374,12 @@ export class QkaClient {
   }
 
   async queryStockOrders(cancelableOnly = false, opts?: CallOptions): Promise<XtOrder[]> {
-    return this.parseList('query_stock_orders', XtOrderSchema, await this.call('query_stock_orders', { cancelable_only: cancelableOnly }, opts), 'XtOrder')
+    return (await this.queryStockOrdersList(cancelableOnly, opts)).items
+  }
+
+  /** query_stock_orders with `absent: true` for a `{}` answer. */
+  async queryStockOrdersList(cancelableOnly = false, opts?: CallOptions): Promise<{ items: XtOrder[]; absent: boolean }> {
+    return this.parseListAnswer('query_stock_orders', XtOrderSchema, await this.call('query_stock_orders', { cancelable_only: cancelableOnly }, opts), 'XtOrder')
   }
 
   async queryStockOrder(orderId: number, opts?: CallOptions): Promise<XtOrder | null> {
@@ -374,7 +387,12 @@ export class QkaClient {
   }
 
   async queryStockTrades(opts?: CallOptions): Promise<XtTrade[]> {
-    return this.parseList('query_stock_trades', XtTradeSchema, await this.call('query_stock_trades', {}, opts), 'XtTrade')
+    return (await this.queryStockTradesList(opts)).items
+  }
+
+  /** query_stock_trades with `absent: true` for a `{}` answer. */
+  async queryStockTradesList(opts?: CallOptions): Promise<{ items: XtTrade[]; absent: boolean }> {
+    return this.parseListAnswer('query_stock_trades', XtTradeSchema, await this.call('query_stock_trades', {}, opts), 'XtTrade')
   }
 
   async queryAccountStatus(opts?: CallOptions): Promise<XtAccountStatus[]> {

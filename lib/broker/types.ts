@@ -196,6 +196,17 @@ export type StrategyExecution =
   | { status: 'not_sent'; message: string; reasons: Reason[] }
   | { status: 'unknown'; clientOrderId: string; message: string; order?: OrderStockRequest }
 
+/**
+ * A list query as the bridge answered it. QKA turns xttrader's None into `{}`, and xttrader returns
+ * None both for "nothing today" and when MiniQMT is logged out or not subscribed: `absent` (a `{}`
+ * where a list was asked for) is never proof that something is gone, only "the bridge shows nothing".
+ */
+export interface BrokerList<T> {
+  items: T[]
+  /** The bridge answered `{}`/None rather than a list (`[]` or items). */
+  absent: boolean
+}
+
 export interface GetOrdersOptions {
   /** Only orders that can still be cancelled (query_stock_orders cancelable_only). */
   cancelableOnly?: boolean
@@ -210,6 +221,10 @@ export interface Broker {
   getPositions(): Promise<BrokerPosition[]>
   getOrders(opts?: GetOrdersOptions): Promise<BrokerOrder[]>
   getTrades(): Promise<BrokerTrade[]>
+  /** getOrders with `{}` told apart from a real list (see BrokerList). */
+  listOrders(opts?: GetOrdersOptions): Promise<BrokerList<BrokerOrder>>
+  /** getTrades with `{}` told apart from a real list (see BrokerList). */
+  listTrades(): Promise<BrokerList<BrokerTrade>>
   /** null = not found right now. */
   getOrder(orderId: number): Promise<BrokerOrder | null>
   placeOrder(input: PlaceOrderInput): Promise<PlaceOrderResult>
