@@ -139,6 +139,17 @@ export async function assertLease(tx: Tx, name: string, holderId: string, fencin
   if (!row || row.holderId !== holderId || row.fencingToken !== fencingToken) throw new LeaseLostError(name)
 }
 
+/**
+ * Inside a transaction: proves the lease like assertLease and also pins it until the transaction
+ * ends (a no-op write takes the lease row: PostgreSQL makes a takeover wait for this transaction;
+ * SQLite's writeTx holds the database write lock already). So a deposed worker cannot commit a
+ * write that a takeover has already overtaken.
+ */
+export async function holdLease(tx: Tx, name: string, holderId: string, fencingToken: number): Promise<void> {
+  const res = await tx.workerLease.updateMany({ where: { name, holderId, fencingToken }, data: { holderId } })
+  if (res.count !== 1) throw new LeaseLostError(name)
+}
+
 export function getLease(name: string) {
   return getDb().workerLease.findUnique({ where: { name } })
 }

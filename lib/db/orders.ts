@@ -29,6 +29,22 @@ export function listOpenOrders() {
   return getDb().order.findMany({ where: { status: { in: OPEN_STATUSES } }, include: withContext, orderBy: { id: 'asc' } })
 }
 
+/** Orders by clientOrderId (the remark they carry at the bridge), whatever their status. */
+export function findOrdersByClientIds(clientOrderIds: string[]) {
+  if (clientOrderIds.length === 0) return Promise.resolve([])
+  return getDb().order.findMany({ where: { clientOrderId: { in: clientOrderIds } }, include: withContext, orderBy: { id: 'asc' } })
+}
+
+/**
+ * Inside a transaction: takes the order's row for the rest of it (a row lock on PostgreSQL; SQLite's
+ * writeTx holds the database write lock already), so a second writer — another tracker during a
+ * hand-over — waits and then reads what this one wrote. False when the order is no longer open.
+ */
+export async function lockOpenOrder(tx: Tx, id: number): Promise<boolean> {
+  const res = await tx.order.updateMany({ where: { id, status: { in: OPEN_STATUSES } }, data: { lastCheckedAt: new Date() } })
+  return res.count === 1
+}
+
 export interface NewOrder {
   clientOrderId: string
   triggerEventId: number

@@ -43,6 +43,11 @@ export interface FinalizeInput {
   remainingVolume?: number | null
   triggerEnv: TriggerEnv
   /**
+   * Dedupe suffix of the final notification (default 'final'). An order adopted back from the
+   * bridge after DingPan had wrongly ended it gets a second, real final notice ('final:adopted').
+   */
+  finalKey?: string
+  /**
    * The intent was withdrawn before it was sent (outcome 'failed', nothing reached the bridge): told
    * as ORDER_WITHDRAWN, never re-priced, and an exit re-arms without using the day's retry budget.
    */
@@ -148,7 +153,7 @@ export async function finalizeOrder(tx: Tx, f: FinalizeInput): Promise<{ reprice
     stockId: order.stockId,
     orderId: order.id,
     triggerEventId: order.triggerEventId,
-    dedupeKey: `order:${order.id}:final`,
+    dedupeKey: `order:${order.id}:${f.finalKey ?? 'final'}`,
   })
 
   if (f.outcome !== 'filled' && !f.withdrawn && (await reprice(tx, f))) return { repriced: true }

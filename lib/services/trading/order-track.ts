@@ -2,15 +2,39 @@
  * Step 6 of a cycle: follow every open order through the bridge's own records (QKA has no push):
  * statuses (未报 … 废单 with the counter's message), fills and average price, partial fills; adopt
  * orders whose submission timed out once they show up under their clientOrderId; declare an order
- * absent only after repeated lookups over a grace period; cancel orders past their unfilled timeout.
+ * without a bridge order id absent only after repeated lookups over a grace period; cancel orders
+ * past their unfilled timeout.
+ *
+ * Absent is not empty. QKA sends `{}` both for "no orders today" and for "MiniQMT is logged out":
+ *   - an order the bridge confirmed (it has a bridge order id) is never failed for missing from a
+ *     list: it is looked up by id, and while it stays unlisted the trader is told, nothing changes;
+ *   - a list that is `{}` while we have confirmed orders, or that lists none of them, means the
+ *     bridge is blind: the trader gets BRIDGE_BLIND and no order changes until it sees again;
+ *   - an order carrying DingPan's remark that the bridge holds working (or with fills we have not
+ *     recorded) while the database has it terminal is adopted back, and the trader is told.
+ *
+ * Every write checks the worker's lease (fencing token) and locks the order row first, so two
+ * trackers during a hand-over never apply one fill twice; fills are keyed by the counter's
+ * traded_id per order.
  */
-import { canCancelAt, toMilli, type Quote } from '@/lib/market'
+import { canCancelAt, marketPhase, shanghaiDate, toMilli, type Quote } from '@/lib/market'
 import { getDb } from '@/lib/db/client'
 import { writeTx, type Tx } from '@/lib/db/tx'
-import { listOpenOrders, transitionOrder, updateOrderFields, upsertFill, type OrderStatusValue, type OrderWithContext } from '@/lib/db/orders'
+import { holdLease, LeaseLostError } from '@/lib/db/lease'
+import {
+  findOrdersByClientIds,
+  listOpenOrders,
+  lockOpenOrder,
+  OPEN_STATUSES,
+  transitionOrder,
+  updateOrderFields,
+  upsertFill,
+  type OrderStatusValue,
+  type OrderWithContext,
+} from '@/lib/db/orders'
 import { asLocale } from '@/lib/i18n/config'
 import { translator } from '@/lib/i18n/translator'
-import type { BrokerOrderRecord, BrokerTradeRecord } from './broker-port'
+import { STRATEGY_NAME, type BrokerList, type BrokerOrderRecord, type BrokerTradeRecord } from './broker-port'
 import { notify } from '../notifications'
 import { finalizeOrder, orderParams, type FinalOutcome } from './order-finalize'
 import { inFlight, type SendDeps } from './order-send'
@@ -19,6 +43,8 @@ import { inFlight, type SendDeps } from './order-send'
 export const ABSENT_CHECKS = 3
 /** …spread over at least this long since it was sent (counters can take a moment to list it). */
 export const ABSENT_AFTER_MS = 30_000
+/** With nothing open, the bridge's list is still read this often (market time) for DingPan orders to adopt. */
+export const RECONCILE_IDLE_MS = 60_000
 
 export interface TrackDeps extends SendDeps {
   /** The broker client's request timeout: a SENDING order younger than this is still in flight. */
@@ -35,6 +61,12 @@ export interface TrackResult {
   fills: number
   terminal: number
   cancelsRequested: number
+  /** The bridge answered but could not see our orders (MiniQMT logged out…): no order was changed. */
+  blind?: boolean
+  /** Orders brought back from a terminal state because the bridge holds them. */
+  adopted?: number
+  /** Another worker holds the lease now: this pass stopped before writing anything more. */
+  leaseLost?: boolean
 }
 
 export function statusFromXt(xt: number): OrderStatusValue {
@@ -60,52 +92,209 @@ export function statusFromXt(xt: number): OrderStatusValue {
   }
 }
 
+/** The remark newClientOrderId gives every DingPan order (`dp` + 16 hex digits). */
+const DINGPAN_REMARK = /^dp[0-9a-f]{16}$/
+
+export function isDingPanOrder(rec: Pick<BrokerOrderRecord, 'remark' | 'strategyName'>): boolean {
+  return !!rec.remark && (DINGPAN_REMARK.test(rec.remark) || rec.strategyName === STRATEGY_NAME)
+}
+
 const cancelRetryAt = new Map<number, number>()
+/** When the current blind spell began (wall ms); null while the bridge sees our orders. */
+let blindSince: number | null = null
+/** Market time (ms) of the last read of the bridge's lists. */
+let lastReconcileAt = 0
+/** Bridge orders already compared with the database and found final on both sides (today's). */
+const settled = new Set<string>()
+let settledDay = ''
+
+/**
+ * With nothing open, the lists are read once a market minute while the exchange trades (market
+ * time: the simulated clock in demos and tests; a clock set backwards counts as due).
+ */
+function idleReconcileDue(now: Date): boolean {
+  if (Math.abs(now.getTime() - lastReconcileAt) < RECONCILE_IDLE_MS) return false
+  try {
+    const phase = marketPhase(now)
+    return phase === 'opening_auction' || phase === 'continuous' || phase === 'closing_auction'
+  } catch {
+    return false
+  }
+}
+
+const sentAtOf = (o: OrderWithContext) => (o.sendingAt ?? o.submittedAt ?? o.createdAt).getTime()
 
 export async function trackOpenOrders(deps: TrackDeps, now: Date, quotes: Map<string, Quote>): Promise<TrackResult> {
   const out: TrackResult = { bridgeCalled: false, bridgeOk: true, fills: 0, terminal: 0, cancelsRequested: 0 }
   const open = await listOpenOrders()
-  if (open.length === 0) return out
+  if (open.length === 0 && !idleReconcileDue(now)) return out
+  lastReconcileAt = now.getTime()
   out.bridgeCalled = true
-  let records: BrokerOrderRecord[]
+  let book: BrokerList<BrokerOrderRecord>
   let trades: BrokerTradeRecord[]
   try {
-    records = await deps.broker.getOrders()
-    trades = await deps.broker.getTrades()
+    book = await deps.broker.listOrders()
+    trades = (await deps.broker.listTrades()).items
   } catch (e) {
     return { ...out, bridgeOk: false, error: (e as Error).message }
   }
-  const byId = new Map(records.map((r) => [r.orderId, r]))
-  const byRemark = new Map(records.filter((r) => r.remark).map((r) => [r.remark, r]))
+  const byId = new Map(book.items.map((r) => [r.orderId, r]))
+  const byRemark = new Map(book.items.filter((r) => r.remark).map((r) => [r.remark, r]))
   const tradesByOrder = new Map<number, BrokerTradeRecord[]>()
   for (const tr of trades) tradesByOrder.set(tr.orderId, [...(tradesByOrder.get(tr.orderId) ?? []), tr])
+  const find = (o: OrderWithContext) => (o.bridgeOrderId ? byId.get(Number(o.bridgeOrderId)) : undefined) ?? byRemark.get(o.clientOrderId)
 
-  for (const o of open) {
-    const sentAt = (o.sendingAt ?? o.submittedAt ?? o.createdAt).getTime()
-    // A SENDING order is still on the wire only if this process is sending it; one left by a process
-    // that died (or was deposed) is reconciled once the client timeout has bounded its request.
-    if (o.status === 'SENDING' && (inFlight.has(o.id) || Date.now() - sentAt < deps.sendTimeoutMs)) continue
-    const rec = (o.bridgeOrderId ? byId.get(Number(o.bridgeOrderId)) : undefined) ?? byRemark.get(o.clientOrderId)
-    if (!rec) {
-      if (await handleMissing(deps, o, now, sentAt, quotes)) out.terminal++
-      continue
+  // A SENDING order is still on the wire only if this process is sending it; one left by a process
+  // that died (or was deposed) is reconciled once the client timeout has bounded its request.
+  const tracked = open.filter((o) => !(o.status === 'SENDING' && (inFlight.has(o.id) || Date.now() - sentAtOf(o) < deps.sendTimeoutMs)))
+
+  try {
+    const blind = await blindness(deps, tracked, book, find, now)
+    if (blind) {
+      out.blind = true
+      out.bridgeOk = false
+      out.error = `bridge blind: ${blind.text}`
+      await tellBlind(deps, tracked, blind)
+      return out
     }
-    const r = await applyRecord(deps, o, rec, tradesByOrder.get(rec.orderId) ?? [], now, quotes)
-    out.fills += r.newFills
-    if (r.terminal) out.terminal++
-  }
+    blindSince = null
 
-  out.cancelsRequested = await cancelTimedOut(deps, now)
+    for (const o of tracked) {
+      let rec = find(o)
+      if (!rec && o.bridgeOrderId) {
+        try {
+          rec = (await deps.broker.getOrder(Number(o.bridgeOrderId))) ?? undefined
+        } catch (e) {
+          out.bridgeOk = false
+          out.error = (e as Error).message
+          continue
+        }
+      }
+      if (!rec) {
+        if (o.bridgeOrderId) await noteUnlisted(deps, o, sentAtOf(o))
+        else if (await handleMissing(deps, o, now, sentAtOf(o), quotes)) out.terminal++
+        continue
+      }
+      const r = await applyRecord(deps, o, rec, tradesByOrder.get(rec.orderId) ?? [], now, quotes)
+      out.fills += r.newFills
+      if (r.terminal) out.terminal++
+    }
+
+    const openKeys = new Set(open.flatMap((o) => [o.clientOrderId, ...(o.bridgeOrderId ? [`#${o.bridgeOrderId}`] : [])]))
+    const adopted = await adoptFromBridge(deps, book.items.filter((r) => !openKeys.has(r.remark) && !openKeys.has(`#${r.orderId}`)), tradesByOrder, now, quotes)
+    out.adopted = adopted.adopted
+    out.fills += adopted.fills
+    out.terminal += adopted.terminal
+
+    out.cancelsRequested = await cancelTimedOut(deps, now)
+  } catch (e) {
+    if (!(e instanceof LeaseLostError)) throw e
+    deps.log.warn({ fencingToken: deps.fencingToken }, 'lease lost while tracking orders; this worker stops writing')
+    out.leaseLost = true
+  }
   return out
 }
 
+interface Blindness {
+  /** absent: `{}` for the list; missing: a list without any of our orders; noAsset: `{}` for the list, and no asset either. */
+  kind: 'absent' | 'missing' | 'noAsset'
+  count: number
+  /** For the log and the status page. */
+  text: string
+}
+
+/**
+ * Why the bridge cannot be trusted to show our orders right now, or null. Judged on orders the
+ * bridge itself confirmed (they have an id, and fired today: the counter lists today's orders
+ * only). With only unconfirmed orders a `{}` may be a true "none today": a logged-in counter always
+ * answers the asset query, so that tells the two apart.
+ */
+async function blindness(
+  deps: TrackDeps,
+  tracked: OrderWithContext[],
+  book: BrokerList<BrokerOrderRecord>,
+  find: (o: OrderWithContext) => BrokerOrderRecord | undefined,
+  now: Date,
+): Promise<Blindness | null> {
+  if (tracked.length === 0) return null
+  const today = shanghaiDate(now)
+  const confirmed = tracked.filter((o) => o.bridgeOrderId && shanghaiDate(o.triggerEvent.quoteTime) === today)
+  if (confirmed.length > 0) {
+    if (book.absent) return { kind: 'absent', count: confirmed.length, text: `the order list came back empty ({}) while ${confirmed.length} confirmed order(s) work` }
+    if (confirmed.every((o) => !find(o))) return { kind: 'missing', count: confirmed.length, text: `the order list shows none of ${confirmed.length} confirmed order(s)` }
+    return null
+  }
+  if (!book.absent) return null
+  try {
+    await deps.broker.getAccountInfo()
+    return null
+  } catch (e) {
+    return { kind: 'noAsset', count: tracked.length, text: `the order list came back empty and the account could not be read: ${(e as Error).message}` }
+  }
+}
+
+async function tellBlind(deps: TrackDeps, tracked: OrderWithContext[], why: Blindness): Promise<void> {
+  const first = blindSince === null
+  if (first) blindSince = Date.now()
+  deps.log[first ? 'error' : 'warn']({ why: why.text, orders: tracked.length }, 'bridge blind: no order changed')
+  if (!first) return
+  const since = blindSince!
+  const byUser = new Map<number, OrderWithContext[]>()
+  for (const o of tracked) byUser.set(o.userId, [...(byUser.get(o.userId) ?? []), o])
+  await writeTx(getDb(), async (tx) => {
+    await holdLease(tx, deps.leaseName, deps.holderId, deps.fencingToken)
+    for (const [userId, orders] of byUser) {
+      const locale = asLocale(orders[0]!.stock.user.locale)
+      const t = translator(locale)
+      await notify(tx, {
+        userId,
+        locale,
+        type: 'BRIDGE_BLIND',
+        params: {
+          count: orders.length,
+          codes: [...new Set(orders.map((o) => o.code))].slice(0, 5).join(', '),
+          reason: t(`events.blind.${why.kind}` as never, { count: why.count } as never),
+        },
+        dedupeKey: `bridge-blind:${userId}:${since}`,
+      })
+    }
+  })
+}
+
+/** A confirmed order neither listed nor found by id: never failed; after a while the trader is told once. */
+async function noteUnlisted(deps: TrackDeps, o: OrderWithContext, sentAt: number): Promise<void> {
+  const checks = o.reconcileCount + 1
+  const locale = asLocale(o.stock.user.locale)
+  const t = translator(locale)
+  await writeTx(getDb(), async (tx) => {
+    await holdLease(tx, deps.leaseName, deps.holderId, deps.fencingToken)
+    if (!(await lockOpenOrder(tx, o.id))) return
+    await updateOrderFields(tx, o.id, { reconcileCount: checks })
+    if (checks < ABSENT_CHECKS || Date.now() - sentAt < (deps.absentAfterMs ?? ABSENT_AFTER_MS)) return
+    await notify(tx, {
+      userId: o.userId,
+      locale,
+      type: 'ORDER_RECONCILED',
+      severity: 'CRITICAL',
+      params: { ...orderParams(o, locale), result: t('events.reconcile.unlisted' as never, { orderId: o.bridgeOrderId ?? '—' } as never) },
+      stockId: o.stockId,
+      orderId: o.id,
+      triggerEventId: o.triggerEventId,
+      dedupeKey: `order:${o.id}:unlisted`,
+    })
+  })
+}
+
+/** An order the bridge never confirmed (no id), missing from a list the bridge can see. */
 async function handleMissing(deps: TrackDeps, o: OrderWithContext, now: Date, sentAt: number, quotes: Map<string, Quote>): Promise<boolean> {
   const checks = o.reconcileCount + 1
   const locale = asLocale(o.stock.user.locale)
   const t = translator(locale)
   return writeTx(getDb(), async (tx) => {
+    await holdLease(tx, deps.leaseName, deps.holderId, deps.fencingToken)
+    if (!(await lockOpenOrder(tx, o.id))) return false
     if (checks < ABSENT_CHECKS || Date.now() - sentAt < (deps.absentAfterMs ?? ABSENT_AFTER_MS)) {
-      await updateOrderFields(tx, o.id, { reconcileCount: checks, lastCheckedAt: new Date() })
+      await updateOrderFields(tx, o.id, { reconcileCount: checks })
       return false
     }
     const reason = locale === 'zh' ? '桥接中查无此委托（已多次核对）' : 'the bridge has no record of this order (checked repeatedly)'
@@ -142,8 +331,12 @@ async function applyRecord(
   const locale = asLocale(o.stock.user.locale)
   const t = translator(locale)
   return writeTx(getDb(), async (tx) => {
+    // The fence: only the lease holder applies fills, and the row lock makes a second tracker (or a
+    // retry) read what the first one wrote before it computes anything.
+    await holdLease(tx, deps.leaseName, deps.holderId, deps.fencingToken)
+    if (!(await lockOpenOrder(tx, o.id))) return { newFills: 0, terminal: false }
     const fresh = await tx.order.findUnique({ where: { id: o.id } })
-    if (!fresh || !['SENDING', 'SUBMITTED', 'PARTIALLY_FILLED', 'CANCELLING', 'UNKNOWN'].includes(fresh.status)) return { newFills: 0, terminal: false }
+    if (!fresh || !OPEN_STATUSES.includes(fresh.status as OrderStatusValue)) return { newFills: 0, terminal: false }
     const base = { ...o, ...fresh }
 
     if (fresh.status === 'UNKNOWN' || fresh.status === 'SENDING' || !fresh.bridgeOrderId) {
@@ -193,9 +386,10 @@ async function applyRecord(
     }
 
     const next = statusFromXt(rec.status)
-    const fields = { xtStatus: rec.status, statusMsg: rec.statusMsg || null, orderSysId: rec.sysid || fresh.orderSysId, lastCheckedAt: new Date() }
+    // Seen: the miss counter starts over.
+    const fields = { xtStatus: rec.status, statusMsg: rec.statusMsg || null, orderSysId: rec.sysid || fresh.orderSysId, lastCheckedAt: new Date(), reconcileCount: 0 }
     if (next !== fresh.status && next !== 'UNKNOWN') {
-      if (!(await transitionOrder(tx, o.id, [fresh.status], next, fields))) return { newFills, terminal: false }
+      if (!(await transitionOrder(tx, o.id, [fresh.status as OrderStatusValue], next, fields))) return { newFills, terminal: false }
     } else {
       await updateOrderFields(tx, o.id, fields)
     }
@@ -207,6 +401,8 @@ async function applyRecord(
     const final: FinalOutcome | null = next === 'FILLED' ? 'filled' : next === 'CANCELLED' ? (filled > 0 ? 'partially_cancelled' : 'cancelled') : next === 'REJECTED' ? 'rejected' : null
     if (!final) return { newFills, terminal: false }
     const stock = await tx.monitoredStock.findUnique({ where: { id: o.stockId }, select: { positionQty: true } })
+    // An adopted order was told final once already (wrongly): its real end gets its own notice.
+    const adopted = await tx.notification.findUnique({ where: { dedupeKey: `order:${o.id}:adopted` }, select: { id: true } })
     await finalizeOrder(tx, {
       order: base,
       outcome: final,
@@ -216,8 +412,120 @@ async function applyRecord(
       quote: quotes.get(o.code),
       remainingVolume: stock?.positionQty ?? null,
       triggerEnv: deps.triggerEnv,
+      finalKey: adopted ? 'final:adopted' : undefined,
     })
     return { newFills, terminal: true }
+  })
+}
+
+/**
+ * The reconciliation pass: orders carrying DingPan's remark that the bridge holds but that the
+ * database has terminal (or never sent) while the bridge still works them or reports fills we did
+ * not record. They are taken back under tracking — the exchange is the truth — and the trader is
+ * told. A DingPan-marked order the database does not know at all is reported, not traded on.
+ */
+async function adoptFromBridge(
+  deps: TrackDeps,
+  records: BrokerOrderRecord[],
+  tradesByOrder: Map<number, BrokerTradeRecord[]>,
+  now: Date,
+  quotes: Map<string, Quote>,
+): Promise<{ adopted: number; fills: number; terminal: number }> {
+  const res = { adopted: 0, fills: 0, terminal: 0 }
+  const day = shanghaiDate(now)
+  if (day !== settledDay) {
+    settled.clear()
+    settledDay = day
+  }
+  const candidates = records.filter((r) => isDingPanOrder(r) && !settled.has(`${r.orderId}:${r.remark}`) && (!r.terminal || r.tradedVolume > 0))
+  if (candidates.length === 0) return res
+  const rows = new Map((await findOrdersByClientIds(candidates.map((r) => r.remark))).map((o) => [o.clientOrderId, o]))
+  for (const r of candidates) {
+    const row = rows.get(r.remark)
+    if (!row) {
+      // Not cached: the notice's dedupe key keeps it to one per order and user.
+      await tellUntracked(deps, r)
+      continue
+    }
+    if (OPEN_STATUSES.includes(row.status as OrderStatusValue)) continue // tracked (or about to be) by the main pass
+    if (row.bridgeOrderId && row.bridgeOrderId !== String(r.orderId)) continue // another order carries this remark: not ours to merge
+    if (r.terminal && r.tradedVolume <= row.filledQuantity) {
+      settled.add(`${r.orderId}:${r.remark}`)
+      continue
+    }
+    const reopened = await reopen(deps, row, r, now)
+    if (!reopened) continue
+    res.adopted++
+    const applied = await applyRecord(deps, reopened, r, tradesByOrder.get(r.orderId) ?? [], now, quotes)
+    res.fills += applied.newFills
+    if (applied.terminal) res.terminal++
+  }
+  return res
+}
+
+async function reopen(deps: TrackDeps, row: OrderWithContext, r: BrokerOrderRecord, now: Date): Promise<OrderWithContext | null> {
+  const locale = asLocale(row.stock.user.locale)
+  const t = translator(locale)
+  return writeTx(getDb(), async (tx) => {
+    await holdLease(tx, deps.leaseName, deps.holderId, deps.fencingToken)
+    // One live order per trigger: the slot is taken back only when no later attempt holds it.
+    const holder = await tx.order.findUnique({ where: { activeKey: row.triggerEventId }, select: { id: true } })
+    const timeoutSec = row.stock.quantConfig?.unfilledTimeoutSec ?? 120
+    const data = {
+      bridgeOrderId: String(r.orderId),
+      submittedAt: row.submittedAt ?? new Date(),
+      terminalAt: null,
+      activeKey: holder ? null : row.triggerEventId,
+      reconcileCount: 0,
+      lastCheckedAt: new Date(),
+      deadlineAt: row.deadlineAt ?? new Date(now.getTime() + timeoutSec * 1000),
+      errorMessage: locale === 'zh' ? `桥接仍持有此委托（${r.status} ${r.statusName}），已重新接管` : `the bridge still holds this order (${r.status} ${r.statusName}); taken back under tracking`,
+    }
+    if (!(await transitionOrder(tx, row.id, [row.status as OrderStatusValue], 'SUBMITTED', data))) return null
+    const order: OrderWithContext = { ...row, ...data, status: 'SUBMITTED' }
+    await notify(tx, {
+      userId: row.userId,
+      locale,
+      type: 'ORDER_RECONCILED',
+      severity: 'CRITICAL',
+      params: {
+        ...orderParams(order, locale),
+        result: t('events.reconcile.adopted' as never, { orderId: String(r.orderId), status: `${r.status} ${r.statusName}`, traded: r.tradedVolume, was: row.status } as never),
+      },
+      stockId: row.stockId,
+      orderId: row.id,
+      triggerEventId: row.triggerEventId,
+      dedupeKey: `order:${row.id}:adopted`,
+    })
+    deps.log.warn({ orderId: row.id, bridgeOrderId: r.orderId, was: row.status, xtStatus: r.status, traded: r.tradedVolume }, 'order adopted back from the bridge')
+    return order
+  })
+}
+
+async function tellUntracked(deps: TrackDeps, r: BrokerOrderRecord): Promise<void> {
+  deps.log.error({ bridgeOrderId: r.orderId, remark: r.remark, code: r.code }, 'a DingPan-marked order at the bridge is not in the database')
+  await writeTx(getDb(), async (tx) => {
+    await holdLease(tx, deps.leaseName, deps.holderId, deps.fencingToken)
+    const users = await tx.user.findMany({ select: { id: true, locale: true } })
+    for (const u of users) {
+      const locale = asLocale(u.locale)
+      const t = translator(locale)
+      await notify(tx, {
+        userId: u.id,
+        locale,
+        type: 'ORDER_UNTRACKED',
+        params: {
+          code: r.code,
+          side: r.side ? t(`events.sides.${r.side}` as never) : '—',
+          volume: r.volume,
+          traded: r.tradedVolume,
+          orderId: String(r.orderId),
+          remark: r.remark,
+          status: `${r.status} ${r.statusName}`,
+        },
+        dedupeKey: `untracked:${u.id}:${r.orderId}:${r.remark}`,
+      })
+    }
   })
 }
 
