@@ -67,8 +67,8 @@ export async function sendPendingOrders(
   deps: SendDeps,
   now: Date,
   quotes: Map<string, Quote>,
-  // The kill switch is read in the claim transaction itself, never from the tick's earlier read.
-  opts: { market?: MarketView | null } = {},
+  // `killSwitch` (the tick's read) is no longer used: the claim transaction reads the switch itself.
+  opts: { killSwitch?: boolean; market?: MarketView | null } = {},
 ): Promise<SendResult> {
   const out: SendResult = { sent: 0, unknown: 0, failed: 0, bridgeUnreachable: false }
   // Cash and sellable shares read from the broker this cycle spare the bridge a query before each

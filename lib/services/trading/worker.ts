@@ -393,10 +393,8 @@ export class MonitorWorker {
   private async sendStage(run: CycleRun, ctx: OrderPath): Promise<void> {
     // On a provisional calendar day nothing goes out until the quotes show the market open.
     if (!ctx.canSend) return
-    const r = await sendPendingOrders(this.sendDeps(ctx.settings), ctx.now, ctx.quotes, { market: ctx.account.settled() })
+    const r = await sendPendingOrders(this.sendDeps(ctx.settings), ctx.now, ctx.quotes, { killSwitch: ctx.settings.killSwitch.on, market: ctx.account.settled() })
     ctx.sent.add(r)
-    // a withdrawn intent (kill switch, auto-trade off, earlier session) moved its monitor in the database
-    if (r.failed) this.dirty = true
     run.stats.sent = ctx.sent.sent
     run.stats.unknown = ctx.sent.unknown
     run.lap('send')
