@@ -64,6 +64,8 @@ const FULL = String.raw`(\d{4})\s*(?:[-/.年])\s*(\d{1,2})\s*(?:[-/.月])\s*(\d{
 const MONTH_DAY = String.raw`(\d{1,2})\s*月\s*(\d{1,2})(?:\s*日)?`
 const SEP = String.raw`\s*(?:至|到|~|～|—|–|\s-\s|--)\s*`
 const DATE_RE = new RegExp(`(?:${FULL})|(?:${MONTH_DAY})`, 'g')
+const BARE_END = new RegExp(`${SEP}(\\d{1,2})\\s*日`, 'y')
+const FULL_END = new RegExp(`${SEP}(?:\\d{4}|\\d{1,2}\\s*月)`, 'y')
 
 function makeDay(y: number, m: number, d: number): string | null {
   const s = `${y}-${pad(m)}-${pad(d)}`
@@ -85,10 +87,12 @@ function tokens(text: string, year: number | undefined): Token[] {
     else if (m[4]) [y, mo, d] = [Number(m[4]), Number(m[5]), Number(m[6])]
     else [y, mo, d] = [year ?? null, Number(m[7]), Number(m[8])]
     out.push({ day: y === null ? null : makeDay(y, mo, d), raw: m[0], index: m.index, end: m.index + m[0].length, year: y, month: mo })
-    // "2月10日至17日": the bare day after the separator ends the range in the same month
-    const rest = text.slice(DATE_RE.lastIndex)
-    const bare = new RegExp(`^${SEP}(\\d{1,2})\\s*日`).exec(rest)
-    if (bare && !new RegExp(`^${SEP}(?:\\d{4}|\\d{1,2}\\s*月)`).test(rest)) {
+    // "2月10日至17日": the bare day after the separator ends the range in the same month. Sticky
+    // regexes read at the current position: no slicing, so a long line stays linear.
+    BARE_END.lastIndex = DATE_RE.lastIndex
+    FULL_END.lastIndex = DATE_RE.lastIndex
+    const bare = BARE_END.exec(text)
+    if (bare && !FULL_END.test(text)) {
       const end = DATE_RE.lastIndex + bare[0].length
       out.push({ day: y === null ? null : makeDay(y, mo, Number(bare[1])), raw: bare[0], index: DATE_RE.lastIndex, end, year: y, month: mo })
       DATE_RE.lastIndex = end

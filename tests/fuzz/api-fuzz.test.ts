@@ -28,6 +28,7 @@ import { freePort, simEnv, spawnNode, startSim, waitFor, type Proc, type SimRead
 import { encodeSegment, fromValue, idSegment, queryString, wireBody, nastyString, type IdChoice, type WireBody } from './arbitraries'
 import { stockInputSchema, autoTradeToggleSchema } from '@/lib/schemas/stock'
 import { brokerFormSchema, cancelAllOrdersSchema, killSwitchFormSchema, monitorFormSchema, riskFormSchema } from '@/lib/schemas/settings'
+import { calendarDeleteSchema, calendarImportSchema, calendarPreviewSchema, calendarYearQuerySchema } from '@/lib/schemas/calendar'
 import { localeSchema, setupSchema } from '@/lib/schemas/auth'
 import { markReadSchema, notificationQuerySchema } from '@/lib/schemas/notifications'
 import { orderQuerySchema } from '@/lib/schemas/orders'
@@ -294,6 +295,45 @@ const SPECS: Spec[] = [
   },
   { method: 'PUT', template: '/api/settings/broker', weight: 3, input: 'json', admin: true, valid: validBroker, accepts: ok(brokerFormSchema), localise: localBroker, note: 'mutations of the broker form; an accepted bridge address is pointed at the local paper exchange or a closed local port' },
   { method: 'POST', template: '/api/settings/broker/test', weight: 3, input: 'json', admin: true, valid: validBroker, accepts: ok(brokerFormSchema), localise: localBroker, note: 'mutations of the broker form; connects only to the local paper exchange / a closed local port' },
+  {
+    method: 'GET',
+    template: '/api/settings/calendar',
+    weight: 2,
+    input: 'query',
+    queryKeys: { year: ['2026', '2027', '1999', '2101', 'x', '2027.5'] },
+    accepts: ok(calendarYearQuerySchema),
+    note: 'fuzzed year (anyone may read the calendar)',
+  },
+  {
+    method: 'POST',
+    template: '/api/settings/calendar/preview',
+    weight: 2,
+    input: 'json',
+    admin: true,
+    valid: () => ({ year: 2027, text: '一、元旦：1月1日（星期五）休市\n2027-02-08 至 2027-02-12\nBEGIN:VCALENDAR' }),
+    accepts: ok(calendarPreviewSchema),
+    note: 'mutations of a pasted notice; nothing is stored',
+  },
+  {
+    method: 'POST',
+    template: '/api/settings/calendar',
+    weight: 2,
+    input: 'json',
+    admin: true,
+    valid: () => ({ year: 2030, text: '2030-02-04 至 2030-02-08\n2030-10-01', source: 'fuzz notice', complete: false }),
+    accepts: ok(calendarImportSchema),
+    note: 'mutations of an import (a year far from the tests\' own); saved only when every line parses',
+  },
+  {
+    method: 'DELETE',
+    template: '/api/settings/calendar',
+    weight: 1,
+    input: 'json',
+    admin: true,
+    valid: () => ({ date: '2030-10-01' }),
+    accepts: ok(calendarDeleteSchema),
+    note: 'mutations of {date} / {year, unmarkComplete}',
+  },
   { method: 'POST', template: '/api/settings/cancel-orders', weight: 1, input: 'json', admin: true, valid: () => ({ confirm: true }), accepts: ok(cancelAllOrdersSchema), note: 'mutations of {confirm: true}; the bridge is the local paper exchange or a closed local port' },
   { method: 'PUT', template: '/api/settings/kill-switch', weight: 2, input: 'json', admin: true, valid: () => ({ on: false, reason: 'fuzz' }), accepts: ok(killSwitchFormSchema), note: 'mutations of {on, reason}' },
   { method: 'PUT', template: '/api/settings/monitor', weight: 2, input: 'json', admin: true, valid: () => ({ intervalSeconds: 3, quoteProviders: ['tencent', 'sina'] }), accepts: ok(monitorFormSchema), note: 'mutations of the monitor form' },
