@@ -7,7 +7,9 @@ import { getToken } from 'next-auth/jwt'
 import { authSecret } from '@/lib/secrets'
 import { cachedDecode } from '@/lib/auth/token-cache'
 
-const PUBLIC_PATHS = [/^\/signin\/?$/, /^\/setup\/?$/, /^\/api\/auth\//, /^\/api\/setup\/?$/, /^\/api\/health\/?$/]
+const PUBLIC_PATHS = [/^\/signin\/?$/, /^\/setup\/?$/, /^\/api\/auth\//, /^\/api\/setup\/?$/, /^\/api\/health\/?$/,
+  // Install files: browsers fetch the manifest without cookies; none of these holds user data.
+  /^\/manifest\.webmanifest$/, /^\/sw\.js$/, /^\/icon\.svg$/]
 
 export function isPublicPath(pathname: string): boolean {
   return PUBLIC_PATHS.some((re) => re.test(pathname))

@@ -44,6 +44,12 @@ export const envSchema = z.object({
   QUOTE_SINA_URL: url.optional(),
   QUOTE_EASTMONEY_URL: url.optional(),
   QUOTE_TIMEOUT_MS: int(3000, 100, 60_000),
+  // Historical K-lines for replays (lib/quotes/history): failover order and base URLs.
+  HISTORY_PROVIDERS: z.string().optional().default('tencent,eastmoney'),
+  HISTORY_TENCENT_URL: url.optional(),
+  HISTORY_TENCENT_MINUTE_URL: url.optional(),
+  HISTORY_EASTMONEY_URL: url.optional(),
+  HISTORY_TIMEOUT_MS: int(8000, 100, 60_000),
   // The exchanges' published trading calendar (SZSE's monthly calendar format), fetched in December
   // and January for the coming year. Unset: www.szse.cn. Empty: never fetch (enter it by hand).
   CALENDAR_FEED_URL: z.union([z.literal(''), url]).optional(),
@@ -51,6 +57,8 @@ export const envSchema = z.object({
   // Worker
   MONITOR_INTERVAL_SECONDS: int(3, 1, 3600),
   QUOTE_MAX_AGE_SECONDS: int(15, 1, 3600),
+  // Phase-locked polling: poll each quote source just after its next snapshot (lib/quotes/cadence.ts); off: the fixed interval.
+  QUOTE_PHASE_LOCK: bool(true),
   MONITOR_AUCTIONS: bool(false),
   WORKER_STALE_SECONDS: int(30, 5, 3600),
   // A standby worker takes over when the active one has not renewed its lease for this long

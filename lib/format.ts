@@ -19,25 +19,17 @@ export function formatPct(ratio: number | null | undefined, digits = 2): string 
   return `${(ratio * 100).toFixed(digits)}%`
 }
 
-const dtf = new Map<string, Intl.DateTimeFormat>()
-
-/** Asia/Shanghai wall-clock text, with or without the date; one cached formatter per locale and shape. */
+/** Asia/Shanghai clock text, with or without the date. */
 export function shanghaiTime(value: Date | string | null | undefined, locale: string, opts: { withSeconds: boolean; withDate: boolean }): string {
   if (!value) return '—'
-  const key = `${locale}|${opts.withSeconds}|${opts.withDate}`
-  let f = dtf.get(key)
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'zh-CN', {
-      timeZone: 'Asia/Shanghai',
-      ...(opts.withDate ? { year: 'numeric', month: '2-digit', day: '2-digit' } : {}),
-      hour: '2-digit',
-      minute: '2-digit',
-      ...(opts.withSeconds ? { second: '2-digit' } : {}),
-      hour12: false,
-    })
-    dtf.set(key, f)
-  }
-  return f.format(typeof value === 'string' ? new Date(value) : value)
+  const d = typeof value === 'string' ? new Date(value) : value
+  if (!Number.isFinite(d.getTime())) return '—'
+  // One numeric format in both languages (YYYY-MM-DD HH:MM[:SS], Asia/Shanghai): never 02/12/2026
+  // beside 12-02. `locale` is kept for callers; the digits read the same in Chinese and English.
+  void locale
+  const s = new Date(d.getTime() + 8 * 3600_000).toISOString()
+  const time = s.slice(11, opts.withSeconds ? 19 : 16)
+  return opts.withDate ? `${s.slice(0, 10)} ${time}` : time
 }
 
 export function formatTime(value: Date | string | null | undefined, locale: string, withSeconds = true): string {

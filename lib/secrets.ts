@@ -12,19 +12,38 @@ function dataDir(): string {
   return url.startsWith('file:') ? path.dirname(path.resolve(url.replace(/^file:/, ''))) : path.resolve('data')
 }
 
-function fileSecret(name: string): string {
+/**
+ * The content of `name` in the data directory, created once with `generate()` (mode 600, never
+ * overwritten: of two processes starting together, the second uses the first one's value). The
+ * file appears whole: written to a private temporary file first and hard-linked into place (a
+ * link fails when the name exists), so a process starting at the same moment never reads it empty.
+ */
+export function fileSecret(name: string, generate: () => string = () => randomBytes(32).toString('base64url')): string {
   const file = path.join(dataDir(), name)
   try {
     return fs.readFileSync(file, 'utf8').trim()
   } catch {
     fs.mkdirSync(path.dirname(file), { recursive: true })
-    const value = randomBytes(32).toString('base64url')
+    const value = generate()
+    const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
     try {
-      fs.writeFileSync(file, value, { mode: 0o600, flag: 'wx' })
+      fs.writeFileSync(tmp, value, { mode: 0o600, flag: 'wx' })
+      fs.linkSync(tmp, file)
       return value
-    } catch {
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+        // No hard links on this file system: create the name directly.
+        try {
+          fs.writeFileSync(file, value, { mode: 0o600, flag: 'wx' })
+          return value
+        } catch {
+          // Another process created it first.
+        }
+      }
       // Another process created it first: use theirs.
       return fs.readFileSync(file, 'utf8').trim()
+    } finally {
+      fs.rmSync(tmp, { force: true })
     }
   }
 }

@@ -8,7 +8,16 @@
  *   quoteToOrderP50/P99Ms  from the worker holding a fresh quote that crosses a level to the bridge
  *                     receiving that order_stock request, over 200 crossings
  *   apiP99Ms, apiErrors    GET /api/stocks with 1,000 stocks, 50 connections, 20 s (autocannon)
- *   workerRssMb5000   worker resident memory with 5,000 monitors
+ *   cycleMs5000Trading median cycle of the production worker process over 5,000 monitors, 500 auto-trade,
+ *                     ~1 % crossing a level each cycle (cycleMs5000TradingN cycles)
+ *   workerRssMb5000   peak resident memory (VmHWM) of that worker under the trading load
+ *                     (workerRssMb5000Quiet: RSS after the quiet 5,000-monitor cycles)
+ *   pushP99Ms         worker commit → live-stream (/api/stream) event at each of 50 clients (scripts/bench-push.ts)
+ *   snapshotToOrderP50Ms/P99Ms/N  exchange publishes the crossing snapshot → order_stock at the bridge, production
+ *                     worker process, 3 s snapshots with jitter; ...BaselineP50Ms/P99Ms with QUOTE_PHASE_LOCK=false
+ *                     (scripts/bench-snapshot.ts)
+ *   replayMs250d      lib/market replay of 60,000 one-minute bars (250 trading days): median of 7 runs
+ *                     after 3 (replayColdMs250d: the first run in the process, JIT not warm)
  */
 import fs from 'node:fs'
 import http from 'node:http'
@@ -17,7 +26,7 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import autocannon from 'autocannon'
 import pino from 'pino'
-import { evaluate, emptyMemo, type MonitorInput, type Quote } from '../lib/market'
+import { evaluate, emptyMemo, nextTradingDay, replay, shanghaiTime, type MonitorInput, type Quote, type ReplayBar } from '../lib/market'
 import { deploy } from './db-deploy'
 import { buildWeb, freePort, ROOT, simEnv, spawnNode, startSim, startWeb, startWorker, waitFor, WORKER_NODE_FLAGS, type Proc, type SimReady } from './stack'
 
@@ -70,14 +79,14 @@ function benchEval(): number {
   return Math.round(n / 3)
 }
 
-export async function seedMonitors(dbUrl: string, count: number, opts: { crossable?: boolean } = {}): Promise<number> {
+export async function seedMonitors(dbUrl: string, count: number, opts: { crossable?: boolean; autoTradeFirst?: number } = {}): Promise<number> {
   process.env.DATABASE_URL = dbUrl
   const { createUser } = await import('../lib/db/users')
   const { createStocksBulk } = await import('../lib/db/stocks')
   const { stockInputSchema } = await import('../lib/schemas/stock')
   const { hashPassword } = await import('../lib/auth/password')
   const user = await createUser(`bench${count}@example.com`, await hashPassword('bench-password'), 'ADMIN')
-  const inputs = benchCodes(count).map((code) =>
+  const inputs = benchCodes(count).map((code, i) =>
     stockInputSchema.parse({
       code,
       name: 'BENCH',
@@ -86,7 +95,7 @@ export async function seedMonitors(dbUrl: string, count: number, opts: { crossab
       entryHigh: '1.05',
       takeProfit: '900.00',
       stopLoss: '0.50',
-      quant: { autoTrade: !!opts.crossable, maxPositionPct: 0.001, minTradeAmount: 100 },
+      quant: { autoTrade: !!opts.crossable || i < (opts.autoTradeFirst ?? 0), maxPositionPct: 0.1, minTradeAmount: 100 },
     }),
   )
   for (let i = 0; i < inputs.length; i += 1000) await createStocksBulk(user.id, inputs.slice(i, i + 1000))
@@ -100,10 +109,10 @@ export async function freshDb(name: string): Promise<string> {
   return url
 }
 
-function rssMb(pid: number): number | null {
+function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number | null {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8')
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1])
+    const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1])
     return Number.isFinite(kb) ? round(kb / 1024) : null
   } catch {
     return null
@@ -133,7 +142,101 @@ async function benchCycles(count: number): Promise<{ cycleMs: number; rssMb: num
 }
 
 /** A loopback proxy in front of the bridge that notes when each order_stock request arrives. */
-function timestampingProxy(target: string): Promise<{ url: string; arrivals: Map<string, number>; close: () => Promise<void> }> {
+/**
+ * cycleMs5000Trading: the production worker process (`npm run worker`'s entry and flags) over 5,000
+ * monitors, 500 of them with auto-trade on, while about 1 % of the monitors cross their entry zone
+ * each cycle: after each heartbeat the bench moves the price of 50 fresh codes (5 auto-trade, 45
+ * alert-only) into their zone, so the next cycle persists ~50 signals and places ~5 orders through
+ * the one-transaction intent path and the bridge. Median cycle (heartbeat durationMs) over the
+ * measured cycles; peak RSS = VmHWM of the worker at the end (VmRSS also polled every 100 ms).
+ */
+async function benchTradingCycles(count = 5000, autoTrade = 500, crossPerCycle = 50, measured = Number(process.env.BENCH_TRADING_CYCLES ?? 20)) {
+  const dbUrl = await freshDb(`trading${count}`)
+  await seedMonitors(dbUrl, count, { autoTradeFirst: autoTrade })
+  process.env.DATABASE_URL = dbUrl
+  const { putSetting } = await import('../lib/db/settings')
+  const { SETTING_KEYS } = await import('../lib/services/runtime/runtime-settings')
+  const { getDb } = await import('../lib/db/client')
+  // 100 M yuan of cash: an entry sized at 0.1 % is ~100,000 yuan, under the account's per-order cap.
+  await putSetting(SETTING_KEYS.risk, { maxOrdersPerMinute: 600, maxOrderValue: null, maxActiveOrdersPerStock: 5, duplicateWindowSec: 0 }, { id: null, label: 'bench' })
+  const sim = await startSim({ stateFile: null, scenario: 'none', start: '2026-11-23T02:00:00.000Z', speed: 1, cash: 1e8 })
+  const procs: Proc[] = [sim.proc]
+  try {
+    // LOG_LEVEL info (the production default): each cycle's log line carries its per-step laps.
+    const laps: Array<Record<string, number>> = []
+    const prof = process.env.BENCH_WORKER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF}`] : []
+    const worker = startWorker({ DATABASE_URL: dbUrl, ...simEnv(sim.ready), MONITOR_INTERVAL_SECONDS: '1', LOG_LEVEL: 'info' }, (line) => {
+      if (!line.includes('"msg":"cycle"')) return
+      try {
+        const j = JSON.parse(line) as { monitors?: number; timings?: Record<string, number> }
+        if (j.monitors === count && j.timings) laps.push(j.timings)
+      } catch {
+        // not a log line of ours
+      }
+    }, prof)
+    procs.push(worker)
+    const pid = worker.child.pid!
+    const headers = { 'content-type': 'application/json', 'x-token': sim.ready.controlToken }
+    const codes = benchCodes(count)
+    const autoCodes = codes.slice(0, autoTrade)
+    const alertCodes = codes.slice(autoTrade)
+    const perAuto = Math.max(1, Math.round((crossPerCycle * autoTrade) / count))
+    let ai = 0
+    let li = 0
+    const cross = async () => {
+      const batch = [...autoCodes.slice(ai, (ai += perAuto)), ...alertCodes.slice(li, (li += crossPerCycle - perAuto))]
+      await Promise.all(batch.map((code) => fetch(`${sim.ready.url}/control/price`, { method: 'POST', headers, body: JSON.stringify({ code, last: 1.02, prevClose: 1.03, asks: [{ price: 1.02, volume: 1e7 }] }) })))
+    }
+    const beats = () => getDb().workerHeartbeat.findMany({ where: { monitors: count }, orderBy: { id: 'asc' }, select: { id: true, durationMs: true, signals: true, ordersSent: true, errors: true, errorText: true } })
+    // Warm-up: first load and first snapshot inserts (3 quiet cycles).
+    await waitFor(`${count}-monitor cycles`, async () => (await getDb().workerHeartbeat.count({ where: { monitors: count } })) >= 3, 600_000, 500)
+    let seen = (await beats()).length
+    let peakPolled = 0
+    const rssTimer = setInterval(() => (peakPolled = Math.max(peakPolled, rssMb(pid) ?? 0)), 100)
+    const firstMeasured = seen + 1 // the cycle after the first move is the first to see crossings
+    try {
+      await cross()
+      await waitFor(`${measured} trading cycles`, async () => {
+        const n = await getDb().workerHeartbeat.count({ where: { monitors: count } })
+        if (n > seen) {
+          seen = n
+          if (n < firstMeasured + measured) await cross()
+        }
+        return n >= firstMeasured + measured
+      }, 900_000, 50)
+    } finally {
+      clearInterval(rssTimer)
+    }
+    const hwm = rssMb(pid, 'VmHWM')
+    const rows = (await beats()).slice(firstMeasured, firstMeasured + measured)
+    const stepLaps = laps.slice(firstMeasured, firstMeasured + measured)
+    const steps = [...new Set(stepLaps.flatMap((t) => Object.keys(t)))]
+    log(`  trading cycles, median ms per step (${stepLaps.length} cycles): ${steps.map((k) => `${k} ${round(median(stepLaps.map((t) => t[k] ?? 0)))}`).join(', ')}`)
+    const orders = await getDb().order.count()
+    const triggers = await getDb().triggerEvent.count()
+    const outcomes = await getDb().triggerEvent.groupBy({ by: ['outcome', 'reason'], _count: { _all: true } })
+    log(`  trigger outcomes: ${JSON.stringify(outcomes.map((o) => [o.outcome, o.reason, o._count._all]))}`)
+    await getDb().$disconnect()
+    const durations = rows.map((b) => b.durationMs ?? 0)
+    const errs = rows.filter((b) => b.errors).map((b) => b.errorText)
+    if (errs.length) log(`  cycle errors: ${errs.slice(0, 3).join(' || ')}`)
+    return {
+      cycleMs: median(durations),
+      p90: pct(durations, 90),
+      samples: durations.length,
+      signalsMedian: median(rows.map((b) => b.signals)),
+      ordersSent: rows.reduce((n, b) => n + b.ordersSent, 0),
+      orders,
+      triggers,
+      peakRssMb: hwm,
+      peakPolledRssMb: round(peakPolled),
+    }
+  } finally {
+    for (const p of procs.reverse()) await p.stop()
+  }
+}
+
+export function timestampingProxy(target: string): Promise<{ url: string; arrivals: Map<string, number>; close: () => Promise<void> }> {
   const arrivals = new Map<string, number>()
   const t = new URL(target)
   const server = http.createServer((req, res) => {
@@ -286,6 +389,50 @@ async function quoteToOrderWithWorkerFlags(): Promise<{ p50: number; p99: number
   return JSON.parse(last) as { p50: number; p99: number; n: number }
 }
 
+/**
+ * 60,000 one-minute bars (250 trading days × 240) of a deterministic walk swinging between about 9
+ * and 11, with an entry zone, stop, take-profit and trailing stop it crosses many times, re-armed
+ * after every exit: the replay does real work (entries, exits, T+1 deferrals) all the way through.
+ */
+export function replayBenchBars(): ReplayBar[] {
+  const bars: ReplayBar[] = []
+  let seed = 20_261_207
+  const rnd = () => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296
+  let day = '2025-11-03'
+  let p = 10_000
+  for (let d = 0; d < 250; d++) {
+    const open = shanghaiTime(day, '09:30').getTime()
+    for (let i = 0; i < 240; i++) {
+      const t = open + (i < 120 ? (i + 1) * 60_000 : 5.5 * 3_600_000 + (i - 119) * 60_000)
+      const target = 10_000 + 1_000 * Math.sin((d * 240 + i) / 900)
+      const o = p
+      const c = Math.round((o + (target - o) * 0.05 + (rnd() - 0.5) * 40) / 10) * 10
+      const h = Math.max(o, c) + Math.round(rnd() * 2) * 10
+      const l = Math.min(o, c) - Math.round(rnd() * 2) * 10
+      p = c
+      bars.push({ time: new Date(t), day, open: o / 1000, high: h / 1000, low: l / 1000, close: c / 1000 })
+    }
+    day = nextTradingDay(day)
+  }
+  return bars
+}
+
+function benchReplay(): { ms: number; coldMs: number; trades: number; points: number } {
+  const bars = replayBenchBars()
+  const input = { code: '600000.SH', bars, barSeconds: 60, prevClose: 10, levels: { entryLow: 9.4, entryHigh: 9.6, takeProfit: 10.6, stopLoss: 9.1, trailingStopPct: 0.04 }, cash: 100_000, rearmAfterExit: true }
+  const t0 = performance.now()
+  let last = replay(input) // the first run in this process: JIT still warming up
+  const coldMs = round(performance.now() - t0)
+  for (let i = 0; i < 2; i++) replay(input)
+  const times: number[] = []
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now()
+    last = replay(input)
+    times.push(performance.now() - t0)
+  }
+  return { ms: round(median(times)), coldMs, trades: last.trades.length, points: last.points }
+}
+
 async function main() {
   if (process.argv[2] === 'q2o-child') {
     console.log(JSON.stringify(await benchQuoteToOrder()))
@@ -298,14 +445,31 @@ async function main() {
     log('evaluate() throughput…')
     results.evalPerSec = benchEval()
   }
-  if (want('cycle')) {
+  if (want('replay')) {
+    log('replay of 60,000 one-minute bars…')
+    const r = benchReplay()
+    results.replayMs250d = r.ms
+    results.replayColdMs250d = r.coldMs
+    log(`  median ${r.ms} ms, first run ${r.coldMs} ms (${r.trades} trades, ${r.points} points evaluated)`)
+  }
+  if (want('cycle') && !only.includes('cycle-trading')) {
     for (const n of [1000, 5000]) {
-      log(`worker cycles with ${n} monitors…`)
+      log(`quiet worker cycles with ${n} monitors…`)
       const r = await benchCycles(n)
       results[`cycleMs${n}`] = r.cycleMs
-      if (n === 5000) results.workerRssMb5000 = r.rssMb
+      results[`cycleMs${n}N`] = r.samples
+      if (n === 5000) results.workerRssMb5000Quiet = r.rssMb
       log(`  median ${r.cycleMs} ms over ${r.samples} cycles, RSS ${r.rssMb} MB`)
     }
+  }
+  // `npm run bench -- cycle-trading`: the trading figures alone (profiling runs)
+  if (want('cycle') || only.includes('cycle-trading')) {
+    log('trading worker cycles: 5,000 monitors, 500 auto-trade, ~1 % crossing per cycle…')
+    const t = await benchTradingCycles()
+    results.cycleMs5000Trading = t.cycleMs
+    results.cycleMs5000TradingN = t.samples
+    results.workerRssMb5000 = t.peakRssMb
+    log(`  median ${t.cycleMs} ms, p90 ${t.p90} ms over ${t.samples} cycles; median ${t.signalsMedian} signals per cycle, ${t.ordersSent} orders sent in them (${t.orders} orders, ${t.triggers} trigger events in all); peak RSS ${t.peakRssMb} MB (VmHWM), polled ${t.peakPolledRssMb} MB`)
   }
   if (want('q2o')) {
     log('quote → order latency over 200 crossings…')
@@ -320,6 +484,30 @@ async function main() {
     results.apiP99Ms = r.p99
     results.apiErrors = r.errors
     log(`  p99 ${r.p99} ms, ${r.requests} requests (${r.rps}/s), ${r.errors} errors`)
+  }
+  if (want('s2o')) {
+    const { benchSnapshotToOrder } = await import('./bench-snapshot')
+    const deps = { freshDb, seedMonitors, benchCodes, timestampingProxy }
+    log('snapshot → order, phase-locked polling…')
+    const lock = await benchSnapshotToOrder(deps, true, log)
+    log(`  p50 ${lock.p50} ms, p99 ${lock.p99} ms (${lock.n} samples)`)
+    log('snapshot → order, fixed interval (baseline)…')
+    const fixed = await benchSnapshotToOrder(deps, false, log)
+    log(`  p50 ${fixed.p50} ms, p99 ${fixed.p99} ms (${fixed.n} samples)`)
+    results.snapshotToOrderP50Ms = lock.p50
+    results.snapshotToOrderP99Ms = lock.p99
+    results.snapshotToOrderN = lock.n
+    results.snapshotToOrderBaselineP50Ms = fixed.p50
+    results.snapshotToOrderBaselineP99Ms = fixed.p99
+  }
+  if (want('push')) {
+    log('live stream: worker commit → event at 50 clients…')
+    const { benchPush } = await import('./bench-push')
+    const r = await benchPush(await freshDb('push'), log)
+    results.pushP50Ms = r.p50
+    results.pushP99Ms = r.p99
+    results.pushN = r.n
+    log(`  p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms over ${r.n} deliveries`)
   }
   results.snapshotIntervalMs = 3000
   fs.mkdirSync(path.join(ROOT, 'bench'), { recursive: true })

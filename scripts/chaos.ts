@@ -1,7 +1,11 @@
 /**
  * `npm run test:chaos`: the reliability proof (run by .ci/run after `npm test`).
- *   - crash consistency: 200 SIGKILLs of the worker along the trigger → order path, restarted;
+ *   - crash consistency: 200 SIGKILLs of the worker along the trigger → order path (entries and
+ *     exits: stop-loss, take-profit, trailing, a stop superseding a resting take-profit), restarted;
+ *   - a stalled worker (SIGSTOP past its lease, SIGCONT) sends nothing after it wakes;
+ *   - the condition matrix (one row per market / bridge condition, printed as a table);
  *   - two workers on one PostgreSQL database over 1,000 triggers, the active one killed half-way;
+ *   - two workers splitting three broker accounts, the one holding most SIGKILLed mid-flight;
  *   - the bridge fault matrix and quote faults;
  *   - the API fuzz suite (10,000 generated payloads), when present.
  * Every suite asserts its invariants (0 duplicate orders, 0 triggers without a final outcome…);
@@ -47,7 +51,7 @@ async function main() {
   fs.rmSync(CHAOS_DIR, { recursive: true, force: true })
   run('prisma generate', [bin.prisma, 'generate', '--config', 'prisma.config.ts'], env)
   run('prisma generate (PostgreSQL)', [bin.prisma, 'generate', '--config', 'prisma.config.pg.ts'], env)
-  run('chaos suites (crash consistency, two workers, bridge and quote faults)', [bin.vitest, 'run', '--config', 'vitest.chaos.config.ts'], env)
+  run('chaos suites (crash consistency, two workers, account split, stalled worker, condition matrix, bridge and quote faults)', [bin.vitest, 'run', '--config', 'vitest.chaos.config.ts'], env)
   if (fs.existsSync(path.join(ROOT, 'vitest.fuzz.config.ts'))) {
     if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) run('next build (for the API fuzz)', [bin.next, 'build'], env)
     run('API fuzz (10,000 payloads)', [bin.vitest, 'run', '--config', 'vitest.fuzz.config.ts'], env)

@@ -112,6 +112,8 @@ async function main() {
       accountId: s('account-id', 'SIM_ACCOUNT_ID') || undefined,
       mKeys: !values['no-m-keys'],
       logger: log,
+      // SIM_SNAPSHOT_MS: Tencent quotes as snapshots on that cadence (SIM_SNAPSHOT_PHASE_MS, SIM_SNAPSHOT_JITTER_MS)
+      snapshots: env.SIM_SNAPSHOT_MS ? { cadenceMs: Number(env.SIM_SNAPSHOT_MS), phaseMs: Number(env.SIM_SNAPSHOT_PHASE_MS ?? 0), jitterMs: Number(env.SIM_SNAPSHOT_JITTER_MS ?? 0) } : undefined,
     })
   } catch (e) {
     process.stderr.write(`sim: cannot start: ${(e as Error).message}\n`)

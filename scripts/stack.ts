@@ -149,6 +149,10 @@ export function simEnv(ready: SimReady): Env {
     MINIQMT_TOKEN: ready.token,
     QUOTE_PROVIDERS: 'tencent',
     QUOTE_TENCENT_URL: ready.url,
+    // replays read K-lines from the paper exchange too (lib/paper/kline.ts)
+    HISTORY_TENCENT_URL: ready.url,
+    HISTORY_TENCENT_MINUTE_URL: ready.url,
+    HISTORY_EASTMONEY_URL: ready.url,
     MARKET_CLOCK: 'sim',
     SIM_URL: ready.url,
     // the paper exchange serves the exchange-calendar format too: nothing leaves the machine
@@ -164,8 +168,9 @@ export function simEnv(ready: SimReady): Env {
  */
 export const WORKER_NODE_FLAGS = ['--max-old-space-size=192', '--max-semi-space-size=4']
 
-export function startWorker(env: Env, echo?: (line: string) => void): Proc {
-  return spawnNode('worker', [...WORKER_NODE_FLAGS, path.join(ROOT, 'scripts', 'worker.mjs')], env, { echo, ipc: true })
+/** `extraFlags`: more Node flags after the production ones (the bench's --cpu-prof runs). */
+export function startWorker(env: Env, echo?: (line: string) => void, extraFlags: string[] = []): Proc {
+  return spawnNode('worker', [...WORKER_NODE_FLAGS, ...extraFlags, path.join(ROOT, 'scripts', 'worker.mjs')], env, { echo, ipc: true })
 }
 
 /**

@@ -75,7 +75,7 @@ if (!upToDate()) {
     // Prisma's runtime stays outside too: each generated client loads its query compiler (a 2.5 MB
     // base64 WebAssembly module) with a dynamic import, so only the configured provider's is ever
     // read, instead of both being held in the bundle's source text.
-    external: ['better-sqlite3', 'pg', 'pino', 'node-schedule', 'nodemailer', '@prisma/adapter-better-sqlite3', '@prisma/adapter-pg', '@prisma/client', '@prisma/client/*'],
+    external: ['better-sqlite3', 'pg', 'pino', 'node-schedule', 'nodemailer', 'web-push', '@prisma/adapter-better-sqlite3', '@prisma/adapter-pg', '@prisma/client', '@prisma/client/*'],
     banner: { js: "import { createRequire as __dpCreateRequire } from 'node:module'; const require = __dpCreateRequire(import.meta.url);" },
     logLevel: 'error',
     plugins: [prismaWasmFromFile],

@@ -11,13 +11,13 @@ import { parseEnv, EnvError, type Env } from '@/lib/env'
 import { createLogger } from '@/lib/log'
 import { createBroker } from '@/lib/broker'
 import { createQuoteService } from '@/lib/quotes'
+import { CadenceTracker, type PollPlan } from '@/lib/quotes/cadence'
 import { getDb } from '@/lib/db/client'
-import { MonitorWorker } from '@/lib/services/trading/worker'
+import { MonitorWorker, type AccountBrokers, type WorkerBroker } from '@/lib/services/trading/worker'
 import { SimClock, WallClock } from '@/lib/services/runtime/clock'
-import { brokerConfigKey, resolveBrokerConfig } from '@/lib/services/runtime/broker-config'
+import { brokerConfigKey, resolveAccountBrokerConfig } from '@/lib/services/runtime/broker-config'
 import { loadRuntimeSettings } from '@/lib/services/runtime/runtime-settings'
 import { createOutbox } from '@/lib/services/notifications'
-import type { BrokerPort } from '@/lib/services/trading/broker-port'
 
 loadDotEnv()
 function readEnv(): Env {
@@ -34,24 +34,26 @@ const workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex
 const clock = env.MARKET_CLOCK === 'sim' ? new SimClock(env.SIM_URL!) : new WallClock()
 const defaults = { intervalSeconds: env.MONITOR_INTERVAL_SECONDS, quoteProviders: env.QUOTE_PROVIDERS.split(',').map((s) => s.trim()).filter(Boolean), maxQuoteAgeSec: env.QUOTE_MAX_AGE_SECONDS }
 
-/** The broker is rebuilt when the settings page changes its configuration. */
-let brokerKey = ''
-let brokerImpl: BrokerPort | null = null
-const broker: BrokerPort = new Proxy({} as BrokerPort, {
-  get(_t, prop) {
-    if (!brokerImpl) throw new Error('broker not configured yet')
-    const v = (brokerImpl as unknown as Record<string | symbol, unknown>)[prop]
-    return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(brokerImpl) : v
+/**
+ * One broker per account (issue 13), each rebuilt only when that account's connection changes (the
+ * settings page, or BROKER / MINIQMT_* for the default account). A disabled account keeps its
+ * broker: its open orders are still tracked (its intents are withdrawn, never sent).
+ */
+const brokers = new Map<number, { key: string; broker: WorkerBroker; timeoutMs: number }>()
+const accounts: AccountBrokers = {
+  async brokerFor(account) {
+    const cfg = await resolveAccountBrokerConfig(account, env)
+    const key = brokerConfigKey(cfg)
+    const had = brokers.get(account.id)
+    if (had?.key === key) return had
+    had?.broker.disconnect()
+    // The tracking window (how long a SENDING order may still be on the wire) is the live timeout.
+    const timeoutMs = cfg.broker === 'qmt' ? (cfg.timeoutMs ?? env.MINIQMT_TIMEOUT_MS) : env.MINIQMT_TIMEOUT_MS
+    const entry = { key, broker: createBroker({ ...cfg, clock: () => clock.now(), logger: log }) as WorkerBroker, timeoutMs }
+    brokers.set(account.id, entry)
+    log.info({ brokerAccountId: account.id, broker: cfg.broker, ...(cfg.broker === 'qmt' ? { baseUrl: cfg.baseUrl } : { stateFile: cfg.stateFile }) }, 'broker configured')
+    return entry
   },
-})
-async function refreshBroker(): Promise<void> {
-  const cfg = await resolveBrokerConfig(env)
-  const key = brokerConfigKey(cfg)
-  if (key === brokerKey) return
-  brokerImpl?.disconnect()
-  brokerImpl = createBroker({ ...cfg, clock: () => clock.now(), logger: log })
-  brokerKey = key
-  log.info({ broker: cfg.broker, ...(cfg.broker === 'qmt' ? { baseUrl: cfg.baseUrl } : { stateFile: cfg.stateFile }) }, 'broker configured')
 }
 
 let providersKey = ''
@@ -67,15 +69,55 @@ function makeQuotes(providers: string[]) {
     logger: log,
   })
 }
+// Phase-locked polling: each poll tells the source's tracker which snapshot it served and when;
+// the next cycle is scheduled just after the primary source's next snapshot (see pollDelay).
+const cadences = new Map<string, CadenceTracker>()
+let primarySource: string | null = null
+function observeQuotes(startMs: number, endMs: number, r: Awaited<ReturnType<typeof quotes.getQuotes>>) {
+  const newest = new Map<string, { ms: number; n: number }>()
+  for (const q of r.quotes.values()) {
+    const e = newest.get(q.source) ?? { ms: -Infinity, n: 0 }
+    newest.set(q.source, { ms: Math.max(e.ms, q.time.getTime()), n: e.n + 1 })
+  }
+  let best = 0
+  for (const [source, { ms, n }] of newest) {
+    if (!Number.isFinite(ms)) continue
+    let t = cadences.get(source)
+    if (!t) cadences.set(source, (t = new CadenceTracker()))
+    t.observe({ startMs, endMs, snapshotMs: ms })
+    if (n > best) {
+      best = n
+      primarySource = source
+    }
+  }
+}
+
+/** The wait before the next cycle: phase-locked to the primary source's snapshots when it shows a cadence. */
+function pollDelay(fixedMs: number): { delayMs: number; mode: PollPlan['mode'] } {
+  const t = env.QUOTE_PHASE_LOCK && primarySource ? cadences.get(primarySource) : undefined
+  if (!t) return { delayMs: fixedMs, mode: 'fixed' }
+  const plan = t.plan(Date.now(), fixedMs)
+  const period = t.cadence()?.periodMs
+  let delayMs = plan.delayMs
+  // Never more often than the configured interval (late-snapshot retries aside).
+  if (plan.mode === 'phase' && period) while (delayMs < fixedMs - period / 2) delayMs += period
+  return { delayMs, mode: plan.mode }
+}
+
 const quoteService = {
-  getQuotes: (...a: Parameters<typeof quotes.getQuotes>) => quotes.getQuotes(...a),
+  getQuotes: async (...a: Parameters<typeof quotes.getQuotes>) => {
+    const startMs = Date.now()
+    const r = await quotes.getQuotes(...a)
+    observeQuotes(startMs, Date.now(), r)
+    return r
+  },
   health: () => quotes.health(),
 }
 
 const worker = new MonitorWorker({
   workerId,
   clock,
-  broker,
+  accounts,
   quotes: quoteService,
   log,
   defaults,
@@ -110,12 +152,13 @@ async function runTick(): Promise<void> {
   try {
     const settings = await loadRuntimeSettings(defaults)
     if (settings.quoteProviders.join(',') !== providersKey) quotes = makeQuotes(settings.quoteProviders)
-    await refreshBroker()
     const res = await worker.tick()
     delay = res.nextDelayMs
+    let poll: PollPlan['mode'] = 'fixed'
+    if (res.kind === 'cycle') ({ delayMs: delay, mode: poll } = pollDelay(res.nextDelayMs))
     if (res.kind === 'cycle' && res.stats) {
       const s = res.stats
-      log.info({ phase: res.phase, marketTime: res.marketTime?.toISOString(), ms: s.durationMs, monitors: s.monitors, quotes: s.quotes, stale: s.stale, signals: s.signals, intents: s.intents, sent: s.sent, unknown: s.unknown, fills: s.fills, timings: s.timings, errors: s.errors.length ? s.errors : undefined }, 'cycle')
+      log.info({ poll, nextMs: delay, phase: res.phase, marketTime: res.marketTime?.toISOString(), ms: s.durationMs, monitors: s.monitors, quotes: s.quotes, stale: s.stale, signals: s.signals, intents: s.intents, sent: s.sent, unknown: s.unknown, fills: s.fills, timings: s.timings, errors: s.errors.length ? s.errors : undefined }, 'cycle')
     }
   } catch (e) {
     log.error({ err: e }, 'tick failed')
@@ -133,7 +176,7 @@ async function shutdown(signal: string) {
   await running
   await outbox.stop()
   await worker.release().catch((e) => log.error({ err: e }, 'lease release failed'))
-  brokerImpl?.disconnect()
+  for (const b of brokers.values()) b.broker.disconnect()
   await getDb().$disconnect()
   log.info('stopped')
   process.exit(0)
@@ -150,7 +193,7 @@ process.on('message', (m) => {
 log.info({ workerId, clock: clock.mode, interval: defaults.intervalSeconds, providers: defaults.quoteProviders }, 'worker starting')
 // Renew the lease between ticks too: a long cycle must not let a standby take over mid-cycle.
 leaseTimer = setInterval(() => {
-  if (worker.holdsLease) void worker.renewLease().catch(() => undefined)
+  if (worker.holdsAnyLease) void worker.renewLeases().catch(() => undefined)
 }, 2_000)
 outbox.start()
 scheduleNext(0)

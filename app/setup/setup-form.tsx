@@ -70,7 +70,7 @@ export function SetupForm() {
           {formError}
         </p>
       )}
-      <button type="submit" disabled={busy} className="w-full rounded bg-sky-600 px-4 py-2 font-medium text-white hover:bg-sky-700 disabled:opacity-60">
+      <button type="submit" disabled={busy} className="w-full rounded bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800 disabled:opacity-60">
         {t('createAdmin')}
       </button>
     </form>

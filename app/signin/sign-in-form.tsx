@@ -1,6 +1,7 @@
 'use client'
 import { useState } from 'react'
-import { signIn } from 'next-auth/react'
+import { getSession, signIn } from 'next-auth/react'
+import { LOCALE_COOKIE } from '@/lib/i18n/config'
 import { useTranslations } from 'next-intl'
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
@@ -20,6 +21,10 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     })
     setBusy(false)
     if (res?.ok && !res.error) {
+      // The language is the account's, not the browser's: apply the one it chose at sign-in.
+      const session = await getSession().catch(() => null)
+      const locale = (session?.user as { locale?: string } | undefined)?.locale
+      if (locale === 'zh' || locale === 'en') document.cookie = `${LOCALE_COOKIE}=${locale}; path=/; max-age=31536000; samesite=lax`
       window.location.assign(callbackUrl)
       return
     }
@@ -43,7 +48,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           {error}
         </p>
       )}
-      <button type="submit" disabled={busy} className="w-full rounded bg-sky-600 px-4 py-2 font-medium text-white hover:bg-sky-700 disabled:opacity-60">
+      <button type="submit" disabled={busy} className="w-full rounded bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800 disabled:opacity-60">
         {busy ? t('signingIn') : t('signIn')}
       </button>
     </form>

@@ -57,7 +57,7 @@ export const authOptions: NextAuthOptions = {
       return token
     },
     async session({ session, token }) {
-      session.user = { ...session.user, id: token.uid as number, role: token.role as string } as typeof session.user
+      session.user = { ...session.user, id: token.uid as number, role: token.role as string, locale: token.locale as string | undefined } as typeof session.user
       return session
     },
   },

@@ -10,7 +10,7 @@ import { getDb, type Db } from './client'
 import { writeTx, type Tx } from './tx'
 import { toJson, writeAudit } from './audit'
 
-export type ChannelTypeValue = 'DINGTALK' | 'FEISHU' | 'WECOM' | 'SERVERCHAN' | 'BARK' | 'EMAIL' | 'WEBHOOK'
+export type ChannelTypeValue = 'DINGTALK' | 'FEISHU' | 'WECOM' | 'SERVERCHAN' | 'BARK' | 'EMAIL' | 'WEBHOOK' | 'WEBPUSH'
 
 export interface ChannelData {
   type: ChannelTypeValue
@@ -186,4 +186,36 @@ export async function channelDeliveryStats(userId: number, channelIds: number[],
     if (l && s) s.last = { status: l.status, attempts: l.attempts, lastError: l.lastError, at: l.updatedAt, deliveredAt: l.deliveredAt }
   }
   return out
+}
+
+/**
+ * A Web Push subscription is gone (the push service answered 404/410): disables the channel, in one
+ * transaction with `then` (the in-app notification telling the user). Only when the channel is still
+ * enabled and still holds the subscription that failed (`secretsEnc` unchanged): a browser that
+ * subscribed again meanwhile, or a second failed delivery of the same subscription, changes nothing.
+ * True when this call disabled it.
+ */
+export async function disableGoneChannel(
+  db: Db,
+  channelId: number,
+  secretsEnc: string | null,
+  reason: string,
+  then: (tx: Tx, channel: { id: number; userId: number; name: string }) => Promise<unknown>,
+): Promise<boolean> {
+  return writeTx(db, async (tx) => {
+    const { count } = await tx.notificationChannel.updateMany({ where: { id: channelId, enabled: true, secretsEnc }, data: { enabled: false } })
+    if (count !== 1) return false
+    const channel = await tx.notificationChannel.findUniqueOrThrow({ where: { id: channelId }, select: { id: true, userId: true, name: true } })
+    await writeAudit(tx, {
+      actorId: null,
+      actor: 'system:outbox',
+      action: 'channel.disable',
+      entity: 'NotificationChannel',
+      entityId: channelId,
+      before: { enabled: true },
+      after: { enabled: false, reason },
+    })
+    await then(tx, channel)
+    return true
+  })
 }

@@ -3,10 +3,11 @@
  * number of orders of a market day, and the health rows written by the worker. Owner-scoped.
  */
 import { getDb } from './client'
+import { accountRowsWhere } from './account-scope'
 
-export function listLiveStocks(userId: number) {
+export function listLiveStocks(userId: number, account?: { id: number; defaultId: number }) {
   return getDb().monitoredStock.findMany({
-    where: { userId, archivedAt: null },
+    where: { userId, archivedAt: null, ...accountRowsWhere(account) },
     include: { quantConfig: true },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   })
@@ -30,8 +31,8 @@ export async function lastTriggers(stockIds: number[]) {
  * Orders of the user whose trigger fired in [from, to) of market time (the same day boundary as the
  * daily summary: in demo mode the market day is the simulated one, not the wall date).
  */
-export function countOrdersBetween(userId: number, from: Date, to: Date): Promise<number> {
-  return getDb().order.count({ where: { userId, triggerEvent: { quoteTime: { gte: from, lt: to } } } })
+export function countOrdersBetween(userId: number, from: Date, to: Date, account?: { id: number; defaultId: number }): Promise<number> {
+  return getDb().order.count({ where: { userId, triggerEvent: { quoteTime: { gte: from, lt: to } }, ...accountRowsWhere(account) } })
 }
 
 export function getHealthRow(name: string) {

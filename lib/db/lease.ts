@@ -129,6 +129,21 @@ function leaseSql(provider: DbProvider): LeaseSql {
   }
 }
 
+/** How many unexpired leases carry this name prefix (by the database's clock): the live workers' presences. */
+export async function livePresence(prefix: string): Promise<number> {
+  const sql =
+    dbProvider() === 'sqlite'
+      ? `SELECT COUNT(*) AS n FROM "WorkerLease" WHERE "name" LIKE ? AND julianday("expiresAt") > julianday('now')`
+      : `SELECT COUNT(*)::int AS n FROM "WorkerLease" WHERE "name" LIKE $1 AND "expiresAt" > ${PG_NOW}`
+  const rows = await getDb().$queryRawUnsafe<Array<{ n: number | bigint }>>(sql, `${prefix}%`)
+  return Number(rows[0]?.n ?? 0)
+}
+
+/** Forgets presences expired for an hour (workers long gone). */
+export async function prunePresence(prefix: string): Promise<void> {
+  await getDb().workerLease.deleteMany({ where: { name: { startsWith: prefix }, expiresAt: { lt: new Date(Date.now() - 3_600_000) } } })
+}
+
 export async function releaseLease(name: string, holderId: string): Promise<void> {
   await getDb().workerLease.updateMany({ where: { name, holderId }, data: { expiresAt: new Date(0) } })
 }

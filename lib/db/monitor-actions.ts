@@ -4,6 +4,7 @@
  * compute the transition with lib/market, write it with a `version` bump (so the worker reloads the
  * monitor and its own stale writes are refused) and audit-log before/after.
  */
+import { accountOfStock } from './broker-accounts'
 import { ConflictError, NotFoundError } from '@/lib/errors'
 import { getDb } from './client'
 import { writeTx } from './tx'
@@ -24,12 +25,23 @@ export interface MonitorWrite {
   highestSinceEntryMilli: number | null
   triggerMemo: unknown
   position?: { qty: number; sellable: number; costMilli: number | null }
+  /** Clears the pause of automatic exits a trader's cancel set (resume). */
+  resumeExits?: boolean
   /** Stored in the audit log beside the new state (e.g. lib/market's reason code). */
   note?: Record<string, unknown>
 }
 
 function core(row: StockRow) {
-  return { state: row.state, episode: row.episode, highestSinceEntryMilli: row.highestSinceEntryMilli, positionQty: row.positionQty, positionSellableQty: row.positionSellableQty, positionCostMilli: row.positionCostMilli }
+  return {
+    state: row.state,
+    episode: row.episode,
+    highestSinceEntryMilli: row.highestSinceEntryMilli,
+    positionQty: row.positionQty,
+    positionSellableQty: row.positionSellableQty,
+    positionCostMilli: row.positionCostMilli,
+    exitsPausedAt: row.exitsPausedAt,
+    exitsPausedWhy: row.exitsPausedWhy,
+  }
 }
 
 export async function writeUserTransition(
@@ -42,7 +54,7 @@ export async function writeUserTransition(
     const row = await tx.monitoredStock.findFirst({ where: { id, userId }, include: { quantConfig: true } })
     if (!row) throw new NotFoundError('stock.notFound')
     if (row.archivedAt) throw new ConflictError('stock.archived')
-    const position = await tx.positionSnapshot.findUnique({ where: { code: row.code } })
+    const position = await tx.positionSnapshot.findUnique({ where: { brokerAccountId_code: { brokerAccountId: await accountOfStock(row, tx), code: row.code } } })
     const w = compute(row, position)
     const after = await tx.monitoredStock.update({
       where: { id },
@@ -53,6 +65,7 @@ export async function writeUserTransition(
         triggerMemo: w.triggerMemo as object,
         ...(w.state !== row.state ? { stateChangedAt: new Date() } : {}),
         ...(w.position ? { positionQty: w.position.qty, positionSellableQty: w.position.sellable, positionCostMilli: w.position.costMilli } : {}),
+        ...(w.resumeExits ? { exitsPausedAt: null, exitsPausedWhy: null } : {}),
         version: { increment: 1 },
       },
       include: { quantConfig: true },

@@ -2,7 +2,8 @@
  * The worker's view of monitored stocks: every live (not archived) monitor with its quant config,
  * reloaded only when something changed, and state writes that touch only the machine's columns.
  */
-import { getDb } from './client'
+import { dbProvider, getDb } from './client'
+import { dbTime } from './quotes'
 import type { Tx } from './tx'
 
 const include = { quantConfig: true, user: { select: { id: true, locale: true } } } as const
@@ -68,11 +69,53 @@ export async function writeMachineState(tx: Tx | ReturnType<typeof getDb>, id: n
  * Machine-state writes for evaluations that produced no signal, in one transaction. Each row is
  * written only if it is still as the worker loaded it (same version, state, episode); the ids of
  * rows that changed meanwhile are returned so the worker reloads them.
+ *
+ * One UPDATE … FROM over a JSON parameter (json_each / jsonb_to_recordset) with RETURNING, not one
+ * Prisma updateMany per row: each Prisma query is compiled anew (about 1–2 ms of CPU), and a cycle
+ * can carry hundreds of these writes (every monitor with a confirmation streak running).
  */
 export async function writeQuietStates(
   updates: Array<{ id: number; expect: { version: number; state: MachineState['state']; episode: number }; next: MachineState }>,
 ): Promise<number[]> {
   if (updates.length === 0) return []
+  // The same row twice (an enable move and an evaluation): one after the other, as they were made.
+  if (new Set(updates.map((u) => u.id)).size !== updates.length) return writeQuietStatesOneByOne(updates)
+  const pg = dbProvider() === 'postgresql'
+  const now = dbTime(new Date(), pg)
+  const json = JSON.stringify(
+    updates.map((u) => ({
+      id: u.id,
+      version: u.expect.version,
+      expState: u.expect.state,
+      episode: u.expect.episode,
+      state: u.next.state,
+      highest: u.next.highestSinceEntryMilli,
+      // stored exactly as Prisma stores a Json value (its JSON text)
+      memo: JSON.stringify(u.next.triggerMemo ?? null),
+      changed: u.next.stateChanged,
+    })),
+  )
+  const sql = pg
+    ? `UPDATE "MonitoredStock" AS s SET "state" = u."state"::"MonitorState", "highestSinceEntryMilli" = u."highest", "triggerMemo" = u."memo"::jsonb,
+         "stateChangedAt" = CASE WHEN u."changed" THEN $2::timestamp(3) ELSE s."stateChangedAt" END, "updatedAt" = $2::timestamp(3)
+       FROM jsonb_to_recordset($1::jsonb) AS u("id" integer, "version" integer, "expState" text, "episode" integer, "state" text, "highest" integer, "memo" text, "changed" boolean)
+       WHERE s."id" = u."id" AND s."version" = u."version" AND s."state" = u."expState"::"MonitorState" AND s."episode" = u."episode"
+       RETURNING s."id"`
+    : `UPDATE "MonitoredStock" AS s SET "state" = json_extract(u.value, '$.state'), "highestSinceEntryMilli" = json_extract(u.value, '$.highest'),
+         "triggerMemo" = json_extract(u.value, '$.memo'),
+         "stateChangedAt" = CASE WHEN json_extract(u.value, '$.changed') THEN ? ELSE s."stateChangedAt" END, "updatedAt" = ?
+       FROM json_each(?) AS u
+       WHERE s."id" = json_extract(u.value, '$.id') AND s."version" = json_extract(u.value, '$.version') AND s."state" = json_extract(u.value, '$.expState') AND s."episode" = json_extract(u.value, '$.episode')
+       RETURNING "id"`
+  const params = pg ? [json, now] : [now, now, json]
+  const written = await getDb().$transaction((tx) => tx.$queryRawUnsafe<Array<{ id: number | bigint }>>(sql, ...params), { maxWait: 15_000, timeout: 60_000 })
+  const done = new Set(written.map((r) => Number(r.id)))
+  return updates.filter((u) => !done.has(u.id)).map((u) => u.id)
+}
+
+async function writeQuietStatesOneByOne(
+  updates: Array<{ id: number; expect: { version: number; state: MachineState['state']; episode: number }; next: MachineState }>,
+): Promise<number[]> {
   const stale: number[] = []
   await getDb().$transaction(
     async (tx) => {

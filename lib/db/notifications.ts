@@ -1,5 +1,7 @@
 /** In-app notification history: full, filterable, paginated; read state is per notification. */
 import { getDb } from './client'
+import { accountRowsWhere } from './account-scope'
+import { BY_MARKET_TIME_DESC, marketTimeWhere } from './orders-view'
 
 export interface NotificationFilter {
   type?: string
@@ -7,6 +9,8 @@ export interface NotificationFilter {
   from?: Date
   to?: Date
   unread?: boolean
+  /** One broker account's notifications (issue 13); checked visible by the caller. */
+  account?: { id: number; defaultId: number }
 }
 
 function where(userId: number, f: NotificationFilter) {
@@ -15,7 +19,8 @@ function where(userId: number, f: NotificationFilter) {
     ...(f.type ? { type: f.type } : {}),
     ...(f.stockId ? { stockId: f.stockId } : {}),
     ...(f.unread ? { readAt: null } : {}),
-    ...(f.from || f.to ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } : {}),
+    ...marketTimeWhere(f.from, f.to),
+    ...accountRowsWhere(f.account),
   }
 }
 
@@ -26,7 +31,7 @@ export async function listNotifications(userId: number, filter: NotificationFilt
     db.notification.count({ where: w }),
     db.notification.findMany({
       where: w,
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      orderBy: BY_MARKET_TIME_DESC,
       skip: (page - 1) * pageSize,
       take: pageSize,
       include: {

@@ -7,6 +7,7 @@ import { getDb } from './client'
 import { writeTx } from './tx'
 import { writeAudit } from './audit'
 import type { OrderStatusValue } from './orders'
+import { accountRowsWhere } from './account-scope'
 
 export interface OrderListFilter {
   statuses?: OrderStatusValue[]
@@ -14,6 +15,8 @@ export interface OrderListFilter {
   side?: 'BUY' | 'SELL'
   from?: Date
   to?: Date
+  /** One broker account's orders (issue 13); checked visible by the caller. */
+  account?: { id: number; defaultId: number }
 }
 
 /** Statuses in which the trader may ask the bridge to cancel (the order may be working). */
@@ -31,16 +34,30 @@ function where(userId: number, f: OrderListFilter) {
     ...(f.statuses?.length ? { status: { in: f.statuses } } : {}),
     ...(f.stockId ? { stockId: f.stockId } : {}),
     ...(f.side ? { side: f.side } : {}),
-    ...(f.from || f.to ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lt: f.to } : {}) } } : {}),
+    ...marketTimeWhere(f.from, f.to),
+    ...accountRowsWhere(f.account),
   }
 }
+
+/**
+ * A date range on the market clock (marketAt), the wall time standing in for a row without one
+ * (rows written before marketAt existed were backfilled, so only rows written outside the worker).
+ */
+export function marketTimeWhere(from?: Date, to?: Date) {
+  if (!from && !to) return {}
+  const range = { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) }
+  return { AND: [{ OR: [{ marketAt: range }, { marketAt: null, createdAt: range }] }] }
+}
+
+/** Newest market time first (a row without one last), then newest id. */
+export const BY_MARKET_TIME_DESC = [{ marketAt: { sort: 'desc' as const, nulls: 'last' as const } }, { id: 'desc' as const }]
 
 export async function listOrdersForUser(userId: number, f: OrderListFilter, page: number, pageSize: number) {
   const db = getDb()
   const w = where(userId, f)
   const [total, items] = await Promise.all([
     db.order.count({ where: w }),
-    db.order.findMany({ where: w, include, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (page - 1) * pageSize, take: pageSize }),
+    db.order.findMany({ where: w, include, orderBy: BY_MARKET_TIME_DESC, skip: (page - 1) * pageSize, take: pageSize }),
   ])
   return { total, items }
 }

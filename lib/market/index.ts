@@ -12,7 +12,7 @@ export { BOARD_RULES, boardOf, rulesOf, isFund, isStName, tickSize, tickMilliOf,
 export { roundToTick, roundMilliToTick, isOnTick, type RoundMode } from './ticks'
 export { limitPrices, limitPricesMilli, limitPercent, ST_10PCT_FROM, type LimitOptions, type LimitMilli } from './limits'
 export { priceCage, priceCageMilli, cageBenchmark, type PriceCage, type CageMilli } from './cage'
-export { validateQuantity, floorBuyQuantity, type QuantityCheck, type QuantityOptions } from './quantity'
+export { validateQuantity, floorBuyQuantity, legalExitQuantity, checkManagedQuantity, type QuantityCheck, type QuantityOptions, type ManagedQuantityCheck } from './quantity'
 
 export {
   isTradingDay,
@@ -44,8 +44,12 @@ export {
 } from './calendar'
 export { parseCalendarImport, type ImportEntry, type ImportResult, type ImportRow, type ImportOptions } from './calendar-import'
 export { marketPhase, nextPhaseChange, canCancelAt, acceptsOrders, TRADING_DAY_SCHEDULE, type MarketPhase } from './phase'
+export { tradingSecondsBetween, addTradingSeconds, inTradingTime } from './trading-time'
+export { onUnfilledTimeout, type TimeoutAction, type TimeoutInput } from './resting'
 
 export { estimateFees, estimateFeesMilli, DEFAULT_FEE_RATES, type FeeRates, type FeeEstimate, type FeeInput } from './fees'
+export { parseWatchlistImport, splitCsvLine, IMPORT_MAX_ROWS, type WatchlistImport, type WatchlistImportRow, type ImportRowError } from './watchlist-import'
+export { computePnl, allocateFees, type PnlFill, type PnlReport, type PnlBucket, type RoundTrip, type RealizedPiece, type PnlOptions } from './pnl'
 export {
   STOCK_BUY,
   STOCK_SELL,
@@ -72,6 +76,7 @@ export {
   type MonitorState,
   type TriggerKind,
   type ExitKind,
+  type EntryTrigger,
   type SignalAction,
   type TriggerOptions,
   type KindMemo,
@@ -84,9 +89,12 @@ export {
 export { evaluate, isQuoteSuspended, type EvaluateOptions } from './trigger'
 export { emptyMemo, normalizeMemo } from './memo'
 export { validateMonitorLevels } from './levels'
+export { resolveLevelsMilli, stopLossFromCostMilli, takeProfitFromCostMilli, validRelativeBp, type RelativeLevels } from './relative-levels'
+export { detectExRights, adjustExitsMemo, adjustLevelMilli, adjustLevels, adjustedManagedQty, factorPpmOf, formatFactorPpm, type ExRightsInput, type ExRightsDetection, type ExRightsSource, type MonitorLevelsMilli } from './ex-rights'
 export {
   applyOrderOutcome,
   rearm,
+  policyRearm,
   markPositionManaged,
   setEnabled,
   type OrderOutcome,
@@ -95,3 +103,9 @@ export {
   type TransitionResult,
   type TransitionRefusal,
 } from './transitions'
+export { replay, replayVariants, type ReplayBar, type ReplayLevels, type ReplayInput, type ReplayResult, type ReplayTrigger, type ReplayFill, type ReplayTrade, type ReplayOrderEvent, type ReplayVariantSpec } from './replay'
+export { decideRearm, REARM_POLICIES, REARMABLE_CLOSE, type RearmDecision, type RearmPolicy, type RearmPolicyInput } from './rearm-policy'
+export { reboundTriggerMilli } from './trigger'
+export { entryAllowed, expiryAction, formatWindowTime, isExpired, lastDayOfTradingDays, parseWindowTime, validWindow, type Validity } from './validity'
+export { entryAmountCapMilli, entrySharesCap, exitQuantityFor, type EntryQuantityMode, type ExitQuantityMode } from './quantity-modes'
+export { breakevenGainLevelMilli, breakevenStopMilli, normalizeExitsMemo, planTranches, trancheOrderQuantity, trancheSharesWanted, tranchesDone, type ExitPlanConfig, type ExitsMemo, type TrancheSpec } from './staged-exits'

@@ -1,3 +1,4 @@
+import { normalizeExitsMemo } from './staged-exits'
 import type { KindMemo, MonitorState, TriggerKind, TriggerMemo } from './trigger-types'
 
 const STATES: readonly MonitorState[] = ['WATCHING', 'ENTRY_PENDING', 'HOLDING', 'EXIT_PENDING', 'CLOSED', 'PAUSED']
@@ -50,10 +51,23 @@ export function normalizeMemo(raw: unknown): TriggerMemo {
     m.autoRearms = { day: ar.day, count: ar.count }
   }
   m.autoExitHaltedDay = str(r.autoExitHaltedDay)
+  const cr = r.closedReason as Record<string, unknown> | null | undefined
+  if (cr && typeof cr.code === 'string' && typeof cr.message === 'string' && typeof cr.messageEn === 'string') {
+    m.closedReason = { code: cr.code, message: cr.message, messageEn: cr.messageEn, ...(typeof cr.at === 'string' ? { at: cr.at } : {}) }
+  }
+  if (typeof r.reboundLowMilli === 'number' && Number.isSafeInteger(r.reboundLowMilli) && r.reboundLowMilli > 0) m.reboundLowMilli = r.reboundLowMilli
+  const ex = normalizeExitsMemo(r.exits)
+  if (ex) m.exits = ex
   return m
 }
 
-/** Memo for a new episode: per-kind history and streaks go, pause and daily retry budgets stay. */
-export function memoForNewEpisode(m: TriggerMemo): TriggerMemo {
-  return { ...emptyMemo(), pausedFrom: m.pausedFrom, lastQuoteMs: m.lastQuoteMs, autoRearms: m.autoRearms, autoExitHaltedDay: m.autoExitHaltedDay }
+/**
+ * Memo for a new episode: per-kind history and streaks go, pause and daily retry budgets stay.
+ * `keepExits`: the position is still held (an exit ended with shares left), so the staged-exit
+ * progress (memo.exits: tranches done, breakeven) carries over; otherwise it goes with the position.
+ */
+export function memoForNewEpisode(m: TriggerMemo, keepExits = false): TriggerMemo {
+  const next: TriggerMemo = { ...emptyMemo(), pausedFrom: m.pausedFrom, lastQuoteMs: m.lastQuoteMs, autoRearms: m.autoRearms, autoExitHaltedDay: m.autoExitHaltedDay }
+  if (keepExits && m.exits) next.exits = { ...m.exits, targets: [...m.exits.targets] }
+  return next
 }

@@ -97,3 +97,37 @@ export function floorBuyQuantity(code: string, n: number, limitOrder = true): nu
   if (capped < r.minBuy) return 0
   return r.minBuy + Math.floor((capped - r.minBuy) / r.buyStep) * r.buyStep
 }
+
+/**
+ * How many of the shares DingPan manages an exit may sell now, under the odd-lot rule: `managed`
+ * (already capped by what the broker holds) when that is a legal sell of the broker's `sellable`
+ * (whole lots, or exactly the whole sellable remainder — odd shares may only go out all at once);
+ * otherwise its whole lots, leaving the odd part (it cannot be sold without shares DingPan does not
+ * manage). 0 when nothing can legally be sold — never a quantity the exchange would refuse, so an
+ * odd-lot remainder never loops through refused exits into halted ones.
+ */
+export function legalExitQuantity(code: string, managed: number, sellable: number): number {
+  if (!Number.isSafeInteger(managed) || !Number.isSafeInteger(sellable) || managed <= 0 || sellable <= 0) return 0
+  const m = Math.min(managed, sellable)
+  if (m === sellable) return m
+  const r = BOARD_RULES[parseCode(code).board]
+  if (m < r.sellLot) return 0
+  return r.buyStep === r.sellLot ? Math.floor(m / r.sellLot) * r.sellLot : m
+}
+
+export type ManagedQuantityCheck = { ok: true } | { ok: false; code: 'QTY_NOT_POSITIVE_INTEGER' | 'QTY_ABOVE_HELD' | 'QTY_NOT_SELLABLE_LOTS'; held: number; lot: number }
+
+/**
+ * "Mark as managed" with a quantity: at most what the broker holds, and a quantity DingPan can sell
+ * by itself later — whole lots (STAR/BJ: at least the minimum lot), or the whole holding (odd
+ * shares can only be sold all at once). Shared by the form and the API.
+ */
+export function checkManagedQuantity(code: string, quantity: number, held: number): ManagedQuantityCheck {
+  const r = BOARD_RULES[parseCode(code).board]
+  const base = { held, lot: r.sellLot }
+  if (!Number.isSafeInteger(quantity) || quantity <= 0) return { ok: false, code: 'QTY_NOT_POSITIVE_INTEGER', ...base }
+  if (quantity > held) return { ok: false, code: 'QTY_ABOVE_HELD', ...base }
+  if (quantity === held) return { ok: true }
+  if (quantity < r.sellLot || (r.buyStep === r.sellLot && quantity % r.sellLot !== 0)) return { ok: false, code: 'QTY_NOT_SELLABLE_LOTS', ...base }
+  return { ok: true }
+}

@@ -90,6 +90,14 @@ export interface RiskActivity {
   realizedLossToday: number
   /** Shares of this stock bought today (for the ST cap). */
   sharesBoughtToday?: number
+  /** Orders created in the last 60 s on this order's broker account (for the account's own rate limit). */
+  accountOrdersLastMinute?: number
+}
+
+/** A broker account's own limits, applied under the global ones (null: only the global limit). */
+export interface AccountRiskLimits {
+  maxOrdersPerMinute: number | null
+  maxOrderValue: number | null
 }
 
 export interface RiskInput {
@@ -101,6 +109,7 @@ export interface RiskInput {
    */
   account: { totalAsset: number; cash: number; marketValue: number; workingBuys?: number }
   limits?: Partial<RiskLimits>
+  accountLimits?: AccountRiskLimits | null
   activity: RiskActivity
   killSwitch: boolean
   /** Seconds since the quote used to price the order; null = unknown (treated as stale). */
@@ -212,6 +221,17 @@ export function checkRisk(input: RiskInput): RiskResult {
   }
   if (activity.ordersLastMinute >= L.maxOrdersPerMinute) {
     add('orderRate', reason('ORDER_RATE', `最近1分钟已下${activity.ordersLastMinute}单, 达到上限${L.maxOrdersPerMinute}单`, `${activity.ordersLastMinute} orders in the last minute reaches the limit of ${L.maxOrdersPerMinute}`))
+  }
+  const A = input.accountLimits
+  if (A?.maxOrderValue != null && valueMilli > toMilli(A.maxOrderValue)) {
+    add(
+      'accountOrderValue',
+      reason('ACCOUNT_ORDER_VALUE_CAP', `单笔金额 ${formatYuan(valueMilli)} 元超过该券商账户的上限 ${formatYuan(toMilli(A.maxOrderValue))} 元`, `order value ${formatYuan(valueMilli)} exceeds this broker account's per-order cap of ${formatYuan(toMilli(A.maxOrderValue))}`),
+    )
+  }
+  const onAccount = activity.accountOrdersLastMinute ?? activity.ordersLastMinute
+  if (A?.maxOrdersPerMinute != null && onAccount >= A.maxOrdersPerMinute) {
+    add('accountOrderRate', reason('ACCOUNT_ORDER_RATE', `该券商账户最近1分钟已下${onAccount}单, 达到该账户上限${A.maxOrdersPerMinute}单`, `${onAccount} orders on this broker account in the last minute reaches its limit of ${A.maxOrdersPerMinute}`))
   }
   const active = activity.activeOrdersForStock.buy + activity.activeOrdersForStock.sell
   if (active >= L.maxActiveOrdersPerStock) {

@@ -5,6 +5,7 @@ import { estimateFeesMilli, type FeeEstimate, type FeeRates } from './fees'
 import { formatYuan, fromMilli, mulDiv, toMilli, toPpm } from './money'
 import { DEFAULT_PRICING, priceOrder, type PricingSpec } from './pricing'
 import { validateQuantity } from './quantity'
+import { entryAmountCapMilli, entrySharesCap, exitQuantityFor, type EntryQuantityMode, type ExitQuantityMode } from './quantity-modes'
 import type { Quote } from './quote'
 import { sideOfKind, type PositionInfo, type TriggerKind } from './trigger-types'
 import type { Side } from './types'
@@ -48,6 +49,10 @@ export interface SizeOrderInput {
   position?: PositionInfo | null
   sizing?: Partial<SizingConfig>
   fees?: Partial<FeeRates>
+  /** Entry: % of assets (default), a fixed amount or fixed shares, within the position cap and the cash. */
+  entryMode?: EntryQuantityMode
+  /** Exit: all (default), % of the position or shares; never more than sellable, whole lots. */
+  exitMode?: ExitQuantityMode
 }
 
 export interface SizeOrderOk {
@@ -122,7 +127,8 @@ export function sizeOrder(input: SizeOrderInput): SizeOrderResult {
     // can_use_volume above the total volume is inconsistent broker data: never sell more than is held.
     const sellable = Number.isSafeInteger(pos.volume) && pos.volume >= 0 ? Math.min(pos.canUseVolume, pos.volume) : pos.canUseVolume
     if (sellable <= 0) return refuse('NO_POSITION', `${code} 没有持仓, 无可卖股份`, `${code}: no shares held, nothing to sell`, notes)
-    let qty = sellable
+    let qty = input.exitMode && input.exitMode.kind !== 'ALL' ? exitQuantityFor(code, input.exitMode, pos.volume, sellable) : sellable
+    if (qty <= 0) return refuse('NO_POSITION', `${code} 没有可卖股份`, `${code}: nothing can be sold`, notes)
     if (qty > maxQty) {
       qty = maxQty
       notes.push(reason('SIZE_SPLIT_REQUIRED', `可卖${sellable}股超过单笔上限${maxQty}股, 本单卖${qty}股, 余下的需另下单`, `${sellable} sellable exceeds the ${maxQty}-share order maximum; this order sells ${qty}, send the rest separately`))
@@ -145,7 +151,8 @@ export function sizeOrder(input: SizeOrderInput): SizeOrderResult {
     return refuse('SIZING_CONFIG_INVALID', `最小交易金额无效: ${String(cfg.minTradeAmount)}`, `invalid minimum trade amount: ${String(cfg.minTradeAmount)}`, notes)
   }
   const cap = mulDiv(asset as number, pctPpm, 1_000_000, 'floor')
-  const target = cap - (held as number)
+  const amountCap = input.entryMode ? entryAmountCapMilli(input.entryMode) : null
+  const target = Math.min(cap - (held as number), amountCap ?? Number.MAX_SAFE_INTEGER)
   const pctText = `${(pctPpm / 10_000).toFixed(2).replace(/\.?0+$/, '')}%`
   if (target <= 0) {
     return refuse('SIZE_POSITION_FULL', `${code} 已持仓 ${formatYuan(held as number)} 元, 已达仓位上限 ${pctText} × 总资产 = ${formatYuan(cap)} 元`, `${code}: ${formatYuan(held as number)} already held, at the position cap of ${pctText} of assets = ${formatYuan(cap)}`, notes)
@@ -156,7 +163,9 @@ export function sizeOrder(input: SizeOrderInput): SizeOrderResult {
   const sizeAt = (k: number) => rules.minBuy + k * rules.buyStep
   const kMaxTarget = Math.floor((Math.floor(target / price) - rules.minBuy) / rules.buyStep)
   const kMaxOrder = Math.floor((maxQty - rules.minBuy) / rules.buyStep)
-  const kHi = Math.min(kMaxTarget, kMaxOrder)
+  const sharesCap = input.entryMode ? entrySharesCap(code, input.entryMode, limitOrder) : null
+  const kMaxShares = sharesCap === null ? Number.MAX_SAFE_INTEGER : Math.floor((sharesCap - rules.minBuy) / rules.buyStep)
+  const kHi = Math.min(kMaxTarget, kMaxOrder, kMaxShares)
   const fits = (k: number) => {
     const value = price * sizeAt(k)
     return value + estimateFeesMilli(code, 'buy', value, input.fees).milli.total <= (cash as number)

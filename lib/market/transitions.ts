@@ -29,6 +29,12 @@ import type { Side } from './types'
  *     filled and nothing left (remainingVolume 0, or not reported) → CLOSED.
  *     filled but shares remain (bought today, or above the per-order maximum) → HOLDING, episode + 1,
  *       not counted against the budget (each round sells shares, so it cannot loop forever).
+ *     cancelled by the trader (cancelledBy 'user': in DingPan, or by hand at the broker) → HOLDING,
+ *       episode + 1, no budget used; the caller pauses automatic exits until the trader resumes them.
+ *     cancelled by DingPan for a higher-priority exit ('superseded') with shares left → stays
+ *       EXIT_PENDING (the higher exit, already recorded, is sent for the rest); no budget used.
+ *     cancelled by our unfilled timeout (only ever to re-price it: onUnfilledTimeout) → HOLDING,
+ *       episode + 1, no budget used: an exit is never given up for resting unfilled.
  *     cancelled / partly cancelled / rejected / failed with shares left → HOLDING, episode + 1 so the
  *       exit can fire again with a fresh price, within the daily budget. Once the budget is used up,
  *       automatic exits are halted for the rest of the trading day (memo.autoExitHaltedDay): exit
@@ -57,7 +63,7 @@ export interface OrderOutcomeInput {
   /** Shares still held after this order, from the broker (exits). */
   remainingVolume?: number | null
   /** Who cancelled a 'cancelled' / 'partially_cancelled' order. Only 'timeout' may auto re-arm an entry. */
-  cancelledBy?: 'timeout' | 'user' | 'system'
+  cancelledBy?: 'timeout' | 'user' | 'system' | 'superseded'
   /** The order never reached the market for a reason outside it (see above); exits only. */
   blocked?: 'kill_switch' | 'withdrawn'
   now: Date
@@ -82,6 +88,9 @@ function effective(m: MonitorCore, memo: TriggerMemo): MonitorState {
 }
 
 function result(m: MonitorCore, memo: TriggerMemo, next: MonitorState, episode: number, highest: number | null, r: Reason): TransitionResult {
+  // The final state always names its reason (shown beside 已结束 / CLOSED).
+  if (next === 'CLOSED') memo.closedReason = { code: r.code, message: r.message, messageEn: r.messageEn }
+  else if (memo.closedReason !== undefined) delete memo.closedReason
   if (m.state === 'PAUSED') {
     memo.pausedFrom = next
     return { state: 'PAUSED', episode, episodeChanged: episode !== m.episode, highestSinceEntry: highest, memo, reason: r }
@@ -123,6 +132,7 @@ export function applyOrderOutcome(monitor: MonitorCore, o: OrderOutcomeInput): T
       }
       // ENTRY_PENDING, or WATCHING after a timeout re-arm raced with a late fill: no exit has fired in this episode.
       memo.exitKind = null
+      memo.exits = null
       return result(monitor, memo, 'HOLDING', ep, highest, filledReason)
     }
     if (s !== 'ENTRY_PENDING') {
@@ -149,10 +159,18 @@ export function applyOrderOutcome(monitor: MonitorCore, o: OrderOutcomeInput): T
   const remaining = typeof o.remainingVolume === 'number' && Number.isFinite(o.remainingVolume) ? Math.max(0, o.remainingVolume) : null
   if (filled > 0 && (remaining === 0 || (remaining === null && o.outcome === 'filled'))) {
     memo.exitKind = null
+    memo.exits = null
     return result(monitor, memo, 'CLOSED', ep, monitor.highestSinceEntry, reason('EXIT_FILLED', `卖出成交${filled}股, 已清仓, 本轮结束`, `exit filled ${filled} shares; position closed, episode finished`))
   }
+  // Staged exits: the tranches done advance with the shares still held (written with this outcome,
+  // in the order's final transaction); the progress carries into the next episode while held.
+  if (memo.exits && filled > 0 && remaining !== null) {
+    let d = memo.exits.done
+    while (d < memo.exits.targets.length && remaining <= memo.exits.targets[d]!) d++
+    memo.exits = { ...memo.exits, done: d }
+  }
   if (o.outcome === 'filled' && filled > 0) {
-    const fresh = memoForNewEpisode(memo)
+    const fresh = memoForNewEpisode(memo, true)
     return result(monitor, fresh, 'HOLDING', ep + 1, monitor.highestSinceEntry, reason('EXIT_FILLED_REMAINDER', `卖出成交${filled}股, 仍持有${remaining}股, 继续监控 (第${ep + 1}轮)`, `exit filled ${filled} shares, ${remaining} still held; exits re-armed (episode ${ep + 1})`))
   }
   if (s !== 'EXIT_PENDING') {
@@ -167,9 +185,23 @@ export function applyOrderOutcome(monitor: MonitorCore, o: OrderOutcomeInput): T
     memo.exitKind = null
     return result(monitor, memo, 'HOLDING', ep, monitor.highestSinceEntry, reason('EXIT_BLOCKED', '总开关已关闭交易, 卖单未发出; 恢复交易后条件仍满足时卖出 (不计入自动重试次数)', 'the kill switch is on, so the exit was not sent; it sells once trading is back on and the condition still holds (no retry used)'))
   }
-  const fresh = memoForNewEpisode(memo)
+  const fresh = memoForNewEpisode(memo, true)
+  if (o.cancelledBy === 'user' && (o.outcome === 'cancelled' || o.outcome === 'partially_cancelled')) {
+    // The trader's own cancel wins: the caller pauses automatic exits until the trader resumes them.
+    return result(monitor, fresh, 'HOLDING', ep + 1, monitor.highestSinceEntry, reason('EXIT_CANCELLED_BY_USER', `你撤销了卖单 (成交${filled}股), 自动卖出已暂停, 恢复后条件仍满足时再卖出 (第${ep + 1}轮)`, `you cancelled the exit order (${filled} filled); automatic exits are paused until you resume them (episode ${ep + 1})`))
+  }
   if (filled === 0 && o.blocked === 'withdrawn') {
     return result(monitor, fresh, 'HOLDING', ep + 1, monitor.highestSinceEntry, reason('EXIT_WITHDRAWN', `卖单发出前已撤回, 条件仍满足时重新下单 (第${ep + 1}轮, 不计入自动重试次数)`, `the exit was withdrawn before it was sent; it is placed again while the condition holds (episode ${ep + 1}, no retry used)`))
+  }
+  if ((o.outcome === 'cancelled' || o.outcome === 'partially_cancelled') && o.cancelledBy === 'timeout') {
+    // An exit is never given up for resting unfilled: the timeout cancelled it only to re-price it
+    // (see onUnfilledTimeout), so it is placed again at the fresh price and uses no retry budget.
+    return result(monitor, fresh, 'HOLDING', ep + 1, monitor.highestSinceEntry, reason('EXIT_TIMEOUT_REPRICE', `卖单超时未完全成交 (成交${filled}股), 已撤单改价, 条件仍满足时以新价格重新下单 (第${ep + 1}轮, 不计入自动重试次数)`, `exit order timed out (${filled} filled) and was cancelled to re-price; it is placed again at a fresh price while the condition holds (episode ${ep + 1}, no retry used)`))
+  }
+  if ((o.outcome === 'cancelled' || o.outcome === 'partially_cancelled') && o.cancelledBy === 'superseded') {
+    // Cancelled by DingPan for a higher-priority exit (a stop over a resting take-profit): that exit
+    // is already pending and is sent for the remaining shares once this cancel is confirmed.
+    return result(monitor, memo, 'EXIT_PENDING', ep, monitor.highestSinceEntry, reason('EXIT_SUPERSEDED', `卖单已为更高优先级的卖出撤销 (成交${filled}股), 优先卖出对剩余股份发出`, `exit order cancelled for a higher-priority exit (${filled} filled); that exit goes out for the remaining shares`))
   }
   if (takeRearm(fresh, day, opts.maxAutoRearmsPerDay)) {
     return result(monitor, fresh, 'HOLDING', ep + 1, monitor.highestSinceEntry, reason('EXIT_RETRY', `卖单未完全成交 (${o.outcome}, 成交${filled}股), 条件仍满足时将重新下单 (第${ep + 1}轮)`, `exit order not completed (${o.outcome}, ${filled} filled); it will be re-sent while the condition holds (episode ${ep + 1})`))
@@ -197,6 +229,25 @@ export function rearm(monitor: MonitorCore): TransitionResult | TransitionRefusa
   fresh.autoRearms = null
   fresh.autoExitHaltedDay = null
   return result(monitor, fresh, 'WATCHING', monitor.episode + 1, null, reason('REARMED', `已重新启用, 第${monitor.episode + 1}轮`, `re-armed; episode ${monitor.episode + 1}`))
+}
+
+/**
+ * The re-arm policy's automatic re-arm (rearm-policy.ts decides when): CLOSED → WATCHING with a new
+ * episode and a clean memo, like rearm(), but it keeps and uses the daily automatic re-arm budget
+ * (refused once it is used up) instead of clearing it.
+ */
+export function policyRearm(monitor: MonitorCore, now: Date): TransitionResult | TransitionRefusal {
+  const memo = normalizeMemo(monitor.memo)
+  const s = effective(monitor, memo)
+  if (s !== 'CLOSED') {
+    return { ok: false, ...reason('REARM_NOT_ALLOWED', `状态为 ${s} 时不能自动重新启用`, `cannot re-arm automatically while ${s}`) }
+  }
+  const opts = { ...DEFAULT_TRIGGER_OPTIONS, ...(monitor.options ?? {}) }
+  const fresh = memoForNewEpisode(memo)
+  if (!takeRearm(fresh, shanghaiDate(now), opts.maxAutoRearmsPerDay)) {
+    return { ok: false, ...reason('AUTO_REARM_LIMIT', `今日自动重新启用次数已达上限 ${opts.maxAutoRearmsPerDay}`, `today's automatic re-arm limit (${opts.maxAutoRearmsPerDay}) is used up`) }
+  }
+  return result(monitor, fresh, 'WATCHING', monitor.episode + 1, null, reason('POLICY_REARMED', `卖出完成后按策略自动重新启用, 第${monitor.episode + 1}轮`, `re-armed automatically after the completed exit, as the policy says; episode ${monitor.episode + 1}`))
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Reason } from './errors'
+import type { ExitPlanConfig, ExitsMemo } from './staged-exits'
 import type { Side } from './types'
 
 /**
@@ -8,6 +9,7 @@ import type { Side } from './types'
 export type MonitorState = 'WATCHING' | 'ENTRY_PENDING' | 'HOLDING' | 'EXIT_PENDING' | 'CLOSED' | 'PAUSED'
 export type TriggerKind = 'ENTRY' | 'TAKE_PROFIT' | 'STOP_LOSS' | 'TRAILING_STOP'
 export type ExitKind = Exclude<TriggerKind, 'ENTRY'>
+export type EntryTrigger = 'ZONE' | 'REBOUND'
 
 /** Exit priority within one quote: a stop always outranks a take-profit. */
 export const EXIT_PRIORITY: readonly ExitKind[] = ['STOP_LOSS', 'TRAILING_STOP', 'TAKE_PROFIT']
@@ -83,6 +85,15 @@ export interface TriggerMemo {
   autoRearms: { day: string; count: number } | null
   /** Trading day on which automatic exits were halted after too many failed exit orders. */
   autoExitHaltedDay: string | null
+  /** Why the monitor is CLOSED (set whenever it becomes CLOSED; gone with the next episode): the final state always names its reason. */
+  closedReason?: { code: string; message: string; messageEn: string; at?: string } | null
+  /**
+   * Rebound entry (entryTrigger REBOUND): the lowest price (milli) seen since the price entered the
+   * zone in this episode; null until the zone is touched. A new episode starts without it.
+   */
+  reboundLowMilli?: number | null
+  /** Staged exits (issue 14): tranche progress and the breakeven stop of the position held; kept across its episodes. */
+  exits?: ExitsMemo | null
 }
 
 export interface PositionInfo {
@@ -108,11 +119,28 @@ export interface MonitorInput {
   autoTrade: boolean
   autoStopLoss: boolean
   autoTakeProfit: boolean
+  /**
+   * The trader cancelled one of this monitor's exits (in DingPan or by hand at the broker): automatic
+   * exits are paused until the trader resumes them; exit signals only notify meanwhile.
+   */
+  exitsPausedByUser?: boolean
   highestSinceEntry: number | null
+  /**
+   * ZONE (default): buy in [entryLow, entryHigh]. REBOUND (反弹买入): buy once the price has been in
+   * the zone and then rebounds reboundPct (fraction) or reboundTicks ticks off its low there.
+   */
+  entryTrigger?: EntryTrigger
+  reboundPct?: number | null
+  reboundTicks?: number | null
   position: PositionInfo | null
   /** Machine state from the previous evaluation; null/{} for a new monitor. */
   memo: TriggerMemo | null | Record<string, unknown>
   options?: Partial<TriggerOptions>
+  /**
+   * Staged exits, the take-profit's exit quantity and the breakeven stop (issue 14). Absent: one
+   * take-profit at `takeProfit` selling everything sellable (as before).
+   */
+  exits?: ExitPlanConfig
 }
 
 export interface Signal {
@@ -128,6 +156,8 @@ export interface Signal {
   quoteTime: Date
   /** Asia/Shanghai trading day of the quote. */
   tradingDay: string
+  /** A rebound entry: the most the buy may pay (min(trigger level, entryHigh)); the order's limit is capped at it. */
+  maxPrice?: number
   /**
    * Idempotency key. 'order': `code:kind:episode:order` — persist under a unique constraint;
    * 'notify': `…:notify`; 'deferred': `…:deferred:<day>`; 'renotify': `…:renotify:<quote time>`.
@@ -143,4 +173,6 @@ export interface EvaluateResult {
   signals: Signal[]
   /** Why nothing (or less than expected) fired: stale quote, suspended, outside session, … */
   notes: Reason[]
+  /** The breakeven stop activated on this quote (told once; memo.exits holds it from now on). */
+  breakevenActivated?: { levelMilli: number }
 }

@@ -7,6 +7,7 @@ import { normalizeMemo } from './memo'
 import { formatMilli, fromMilli, mulDiv, toMilli, toPpm } from './money'
 import { marketPhase, OPENING_AUCTION_FIRM_FROM_SEC } from './phase'
 import type { Quote } from './quote'
+import { breakevenGainLevelMilli, breakevenStopMilli, planTranches, tranchesDone, type ExitPlanConfig } from './staged-exits'
 import { roundMilliToTick } from './ticks'
 import {
   DEFAULT_TRIGGER_OPTIONS,
@@ -37,6 +38,8 @@ import {
  *                 Price at or below the stop (a gap through the zone) never buys and emits nothing:
  *                 a STOP_LOSS signal here would use up the episode's (STOP_LOSS, episode) key before
  *                 there is a position to protect. A note says why.
+ *                 entryTrigger REBOUND (反弹买入): the zone arms the entry instead, which fires once
+ *                 the price rebounds off the low seen since it entered the zone (trackRebound).
  *   ENTRY_PENDING the buy is working; no signals. applyOrderOutcome moves on.
  *   HOLDING       exits armed, in priority STOP_LOSS > TRAILING_STOP > TAKE_PROFIT, one exit signal per
  *                 quote. Auto exits (autoTrade plus autoStopLoss for stops / autoTakeProfit for TP):
@@ -45,7 +48,10 @@ import {
  *                 'renotify' after leaving the level by the hysteresis band and coming back, no more
  *                 often than the cooldown.
  *   EXIT_PENDING  the sell is working; only a strictly higher-priority exit may still fire (a stop
- *                 while a take-profit limit rests). The worker then cancels the working order first.
+ *                 while a take-profit limit rests), even though the resting order freezes the shares
+ *                 (the broker shows them as not sellable). The worker then cancels the working
+ *                 order first, waits for the cancel's confirmation (54, or 53 with the remainder)
+ *                 and sends the higher-priority exit for the remaining shares.
  *   CLOSED        terminal until rearm() (episode + 1).
  *   PAUSED        enabled = false; memo.pausedFrom remembers where to resume.
  *
@@ -159,7 +165,7 @@ function notifyAction(c: Ctx, k: TriggerKind): 'notify' | 'renotify' | null {
 }
 
 function levelOf(c: Ctx, k: TriggerKind): number {
-  if (k === 'ENTRY') return c.high as number
+  if (k === 'ENTRY') return reboundLevelOf(c) ?? (c.high as number)
   if (k === 'STOP_LOSS') return c.sl as number
   if (k === 'TAKE_PROFIT') return c.tp as number
   return c.trail as number
@@ -170,8 +176,13 @@ function describe(c: Ctx, k: TriggerKind): [string, string] {
   const lv = fmtM(dec, levelOf(c, k))
   const px = fmtM(dec, c.p)
   switch (k) {
-    case 'ENTRY':
+    case 'ENTRY': {
+      const lowSeen = c.memo.reboundLowMilli
+      if (c.monitor.entryTrigger === 'REBOUND' && typeof lowSeen === 'number') {
+        return [`${code} 价格 ${px} 自区间内低点 ${fmtM(dec, lowSeen)} 反弹至触发价 ${lv} 以上 (反弹买入)`, `${code} price ${px} rebounded from the low of ${fmtM(dec, lowSeen)} seen in the zone to the trigger level ${lv} or above (rebound entry)`]
+      }
       return [`${code} 价格 ${px} 进入买入区间 [${fmtM(dec, c.low as number)}, ${fmtM(dec, c.high as number)}]`, `${code} price ${px} entered the entry zone [${fmtM(dec, c.low as number)}, ${fmtM(dec, c.high as number)}]`]
+    }
     case 'STOP_LOSS':
       return [`${code} 价格 ${px} ≤ 止损价 ${lv}`, `${code} price ${px} ≤ stop-loss ${lv}`]
     case 'TAKE_PROFIT':
@@ -199,7 +210,11 @@ function emit(c: Ctx, k: TriggerKind, action: SignalAction, why?: Reason): void 
   const key = `${c.code}:${k}:${c.monitor.episode}:${action}`
   const dedupeKey = action === 'order' || action === 'notify' ? key : action === 'deferred' ? `${key}:${c.day}` : `${key}:${c.quote.time.toISOString()}`
   const r: Reason = why ? reason(why.code, `${zh}; ${why.message}`, `${en}; ${why.messageEn}`) : reason(SIGNAL_CODE[k], `${zh}${ACTION_SUFFIX[action][0]}`, `${en}${ACTION_SUFFIX[action][1]}`)
-  c.signals.push({ code: c.code, kind: k, episode: c.monitor.episode, action, side: sideOfKind(k), price: fromMilli(c.p), level: fromMilli(levelOf(c, k)), quoteTime: new Date(c.qt), tradingDay: c.day, dedupeKey, reason: r })
+  const sig: Signal = { code: c.code, kind: k, episode: c.monitor.episode, action, side: sideOfKind(k), price: fromMilli(c.p), level: fromMilli(levelOf(c, k)), quoteTime: new Date(c.qt), tradingDay: c.day, dedupeKey, reason: r }
+  const rebound = k === 'ENTRY' ? reboundLevelOf(c) : null
+  // A rebound entry never pays more than its trigger level, nor more than entryHigh.
+  if (rebound !== null) sig.maxPrice = fromMilli(Math.min(rebound, c.high as number))
+  c.signals.push(sig)
   const km = kindMemo(c.memo, k)
   if (action === 'order') km.ordered = true
   else if (action === 'deferred') km.deferredDay = c.day
@@ -210,14 +225,21 @@ function emit(c: Ctx, k: TriggerKind, action: SignalAction, why?: Reason): void 
   }
 }
 
-function planExit(c: Ctx, k: ExitKind, halted: boolean): { action: SignalAction; why?: Reason } | null {
+/**
+ * `superseding`: a lower-priority exit of ours is working (EXIT_PENDING) and holds the shares frozen,
+ * so the broker shows them as not sellable: this exit still orders — the worker cancels the working
+ * one first, waits for the cancel's confirmation and sends this one for the remaining shares.
+ */
+function planExit(c: Ctx, k: ExitKind, halted: boolean, superseding = false): { action: SignalAction; why?: Reason } | null {
   const { monitor, memo, day } = c
-  const auto = monitor.autoTrade && (k === 'TAKE_PROFIT' ? monitor.autoTakeProfit : monitor.autoStopLoss)
+  const configured = monitor.autoTrade && (k === 'TAKE_PROFIT' ? monitor.autoTakeProfit : monitor.autoStopLoss)
+  const auto = configured && monitor.exitsPausedByUser !== true
   if (auto && !halted) {
     const km = memo.kinds[k]
     if (km?.ordered) return null
     const pos = monitor.position
     if (pos && Number.isSafeInteger(pos.canUseVolume) && pos.canUseVolume > 0) return { action: 'order' }
+    if (superseding && pos && Number.isSafeInteger(pos.volume) && pos.volume > 0) return { action: 'order' }
     if (km?.deferredDay === day) return null
     if (!pos) {
       return { action: 'deferred', why: reason('POSITION_UNKNOWN', '持仓未知, 暂不下单; 取得券商持仓后再执行', 'the position is unknown, so no order yet; the exit proceeds once the broker position is known') }
@@ -236,6 +258,9 @@ function planExit(c: Ctx, k: ExitKind, halted: boolean): { action: SignalAction;
   }
   const a = notifyAction(c, k)
   if (!a) return null
+  if (configured && !auto) {
+    return { action: a, why: reason('AUTO_EXIT_PAUSED_BY_USER', '你撤销了卖单, 自动卖出已暂停, 恢复前仅提醒', 'you cancelled an exit order, so automatic exits are paused; until you resume them they only notify') }
+  }
   if (auto && halted) {
     return { action: a, why: reason('AUTO_EXIT_HALTED', '今日自动卖出已多次失败, 已停止自动下单, 请手动处理', 'automatic exits failed repeatedly today and are halted; handle this exit manually') }
   }
@@ -269,7 +294,9 @@ export function evaluate(monitor: MonitorInput, quote: Quote, now: Date, opts: E
     if (back === null) {
       // Without the pre-pause state we cannot tell whether a position is open; CLOSED sends nothing.
       state = 'CLOSED'
-      notes.push(reason('RESUME_STATE_UNKNOWN', '恢复监控时找不到暂停前的状态, 已设为已结束; 请检查持仓后重新启用', 'the state before the pause is unknown, so the monitor is now CLOSED; check the position and re-arm it'))
+      const why = reason('RESUME_STATE_UNKNOWN', '恢复监控时找不到暂停前的状态, 已设为已结束; 请检查持仓后重新启用', 'the state before the pause is unknown, so the monitor is now CLOSED; check the position and re-arm it')
+      memo.closedReason = why
+      notes.push(why)
       return { state, highestSinceEntry: highest, memo, signals, notes }
     }
     state = back
@@ -369,8 +396,8 @@ export function evaluate(monitor: MonitorInput, quote: Quote, now: Date, opts: E
   const p = toMilli(quote.last)
   const low = milliOrNull(monitor.entryLow)
   const high = milliOrNull(monitor.entryHigh)
-  const tp = milliOrNull(monitor.takeProfit)
-  const sl = milliOrNull(monitor.stopLoss)
+  let tp = milliOrNull(monitor.takeProfit)
+  let sl = milliOrNull(monitor.stopLoss)
 
   const holding = state === 'HOLDING' || state === 'EXIT_PENDING'
   let highMilli: number | null = null
@@ -384,6 +411,19 @@ export function evaluate(monitor: MonitorInput, quote: Quote, now: Date, opts: E
       ? roundMilliToTick(mulDiv(highMilli, 1_000_000 - toPpm(monitor.trailingStopPct), 1_000_000, 'floor'), tick, 'down')
       : null
 
+  // Staged exits and the breakeven stop (issue 14), only while a position is held: the take-profit
+  // is the next tranche's level (none once all are done), the stop-loss at least the breakeven level.
+  let breakevenActivated: { levelMilli: number } | undefined
+  if (holding && monitor.exits && highMilli !== null) {
+    const st = stagedExits(monitor, memo, code, highMilli, nowIsoOf0(now))
+    tp = st.tp
+    if (st.breakevenMilli !== null) sl = sl === null ? st.breakevenMilli : Math.max(sl, st.breakevenMilli)
+    breakevenActivated = st.activated
+  } else if (holding && memo.exits) {
+    // Staged exits were switched off while holding: their progress no longer applies.
+    memo.exits = null
+  }
+
   const slHit = sl !== null && p <= sl
   const hit: Record<TriggerKind, boolean> = {
     ENTRY: low !== null && high !== null && p >= low && p <= high && !slHit,
@@ -391,6 +431,8 @@ export function evaluate(monitor: MonitorInput, quote: Quote, now: Date, opts: E
     TRAILING_STOP: trail !== null && p <= trail,
     TAKE_PROFIT: tp !== null && p >= tp,
   }
+  // Rebound entry (反弹买入): while WATCHING it replaces the zone test (see trackRebound).
+  if (state === 'WATCHING' && monitor.entryTrigger === 'REBOUND') hit.ENTRY = trackRebound(monitor, memo, p, low, high, slHit, tick, notes)
 
   if (memo.streakDay !== day) {
     memo.streak = {}
@@ -448,7 +490,7 @@ export function evaluate(monitor: MonitorInput, quote: Quote, now: Date, opts: E
   const working = state === 'EXIT_PENDING' && memo.exitKind !== null ? EXIT_PRIORITY.indexOf(memo.exitKind) : EXIT_PRIORITY.length
   const candidates: ExitKind[] = []
   for (let i = 0; i < working; i++) if (confirmed[EXIT_PRIORITY[i]!]) candidates.push(EXIT_PRIORITY[i]!)
-  const plans = candidates.map((k) => ({ k, plan: planExit(ctx, k, halted) }))
+  const plans = candidates.map((k) => ({ k, plan: planExit(ctx, k, halted, state === 'EXIT_PENDING') }))
   // A real order wins; otherwise only the highest-priority level may speak, so one quote never
   // produces a stop notice and a take-profit notice together.
   const chosen = plans.find((x) => x.plan?.action === 'order') ?? (plans[0]?.plan ? plans[0] : undefined)
@@ -460,5 +502,97 @@ export function evaluate(monitor: MonitorInput, quote: Quote, now: Date, opts: E
     }
   }
   if (halted) notes.push(reason('AUTO_EXIT_HALTED', '今日自动卖出已暂停 (失败次数达到上限)', 'automatic exits are halted for today (failure limit reached)'))
-  return { state, highestSinceEntry: highest, memo, signals, notes }
+  return breakevenActivated ? { state, highestSinceEntry: highest, memo, signals, notes, breakevenActivated } : { state, highestSinceEntry: highest, memo, signals, notes }
+}
+
+function nowIsoOf0(now: Date): string {
+  return now.toISOString()
+}
+
+/**
+ * Staged exits (staged-exits.ts): plans the tranches on the position held (the base is the volume
+ * when the first exit is planned, raised by later buy fills while no tranche is done), counts the
+ * tranches done (held volume at or below their target) and returns the take-profit level of the next
+ * tranche (null once all are done: the rest waits for the stops). Breakeven: activates once a tranche
+ * has sold shares, or the highest price since entry reached cost + gainBp; the level is cost plus
+ * round-trip fees on the shares held, on the tick rounded up, and stays for the position.
+ */
+function stagedExits(monitor: MonitorInput, memo: TriggerMemo, code: string, highMilli: number, nowIso: string): { tp: number | null; breakevenMilli: number | null; activated?: { levelMilli: number } } {
+  const cfg = monitor.exits as ExitPlanConfig
+  const pos = monitor.position
+  const vol = pos && Number.isSafeInteger(pos.volume) && pos.volume > 0 ? pos.volume : null
+  let ex = memo.exits ?? null
+  if (vol !== null && (!ex || (ex.done === 0 && vol > ex.baseQty))) {
+    ex = { baseQty: vol, targets: [], done: 0, breakevenMilli: ex?.breakevenMilli ?? null, breakevenAt: ex?.breakevenAt ?? null }
+  }
+  if (ex) {
+    // Re-planned every time from the configuration (an edit while holding applies to the rest).
+    ex.targets = planTranches(code, ex.baseQty, cfg.tranches)
+    if (vol !== null) ex.done = tranchesDone(ex.targets, vol, ex.done)
+    else ex.done = Math.min(ex.done, ex.targets.length)
+    memo.exits = ex
+  }
+  const done = ex?.done ?? 0
+  const next = cfg.tranches[done]
+  const tp = next ? next.levelMilli : null
+  let activated: { levelMilli: number } | undefined
+  if (ex && ex.breakevenMilli === null && cfg.breakeven && cfg.costMilli !== null && cfg.costMilli > 0 && vol !== null) {
+    const sold = ex.done > 0 && vol < ex.baseQty
+    const gained = cfg.breakeven.gainBp !== null && highMilli >= breakevenGainLevelMilli(code, cfg.costMilli, cfg.breakeven.gainBp)
+    if (sold || gained) {
+      ex.breakevenMilli = breakevenStopMilli(code, cfg.costMilli, vol, cfg.fees)
+      ex.breakevenAt = nowIso
+      activated = { levelMilli: ex.breakevenMilli }
+    }
+  }
+  return { tp, breakevenMilli: ex?.breakevenMilli ?? null, ...(activated ? { activated } : {}) }
+}
+
+/**
+ * Rebound entry (反弹买入, entryTrigger REBOUND). The zone [entryLow, entryHigh] arms it: from the
+ * first eligible quote inside the zone, memo.reboundLowMilli keeps the lowest price seen in this
+ * episode — inside the zone, or below entryLow but above the stop-loss. It buys once the price is at
+ * or above the trigger level: that low plus reboundTicks ticks, or plus reboundPct of it rounded up
+ * to the tick. Rules:
+ *   - never before the zone was touched in this episode (no low yet: nothing fires);
+ *   - at or below the stop-loss nothing buys (as for the zone entry), and the low is forgotten: the
+ *     price must come back into the zone, so a rebound is never measured from below the stop;
+ *   - price cap (Signal.maxPrice): the buy never pays more than the trigger level, and never more
+ *     than entryHigh when the trigger level is above it (maxPrice = min(trigger level, entryHigh));
+ *     the signal's level is the trigger level;
+ *   - a new episode starts without a low (memoForNewEpisode), so every episode needs its own dip.
+ * Anti-spike counts consecutive quotes at or above the trigger level. The trailing stop is the exit
+ * counterpart (回落卖出: sell after a fall of N % from the high since entry).
+ */
+export function reboundTriggerMilli(lowMilli: number, tickMilli: number, reboundPct: number | null | undefined, reboundTicks: number | null | undefined): number | null {
+  if (typeof reboundTicks === 'number' && Number.isSafeInteger(reboundTicks) && reboundTicks > 0) return lowMilli + reboundTicks * tickMilli
+  if (typeof reboundPct === 'number' && Number.isFinite(reboundPct) && reboundPct > 0) {
+    return roundMilliToTick(lowMilli + mulDiv(lowMilli, toPpm(reboundPct), 1_000_000, 'ceil'), tickMilli, 'up')
+  }
+  return null
+}
+
+function reboundLevelOf(c: Ctx): number | null {
+  const lowSeen = c.memo.reboundLowMilli
+  if (c.monitor.entryTrigger !== 'REBOUND' || typeof lowSeen !== 'number') return null
+  return reboundTriggerMilli(lowSeen, c.dec === 3 ? 1 : 10, c.monitor.reboundPct, c.monitor.reboundTicks)
+}
+
+function trackRebound(monitor: MonitorInput, memo: TriggerMemo, p: number, low: number | null, high: number | null, slHit: boolean, tick: number, notes: Reason[]): boolean {
+  if (low === null || high === null) return false
+  if (slHit) {
+    memo.reboundLowMilli = null
+    return false
+  }
+  const seen = typeof memo.reboundLowMilli === 'number' ? memo.reboundLowMilli : null
+  if (p >= low && p <= high) memo.reboundLowMilli = seen === null ? p : Math.min(seen, p)
+  else if (p < low && seen !== null) memo.reboundLowMilli = Math.min(seen, p)
+  const lowSeen = memo.reboundLowMilli
+  if (typeof lowSeen !== 'number') return false
+  const level = reboundTriggerMilli(lowSeen, tick, monitor.reboundPct, monitor.reboundTicks)
+  if (level === null) {
+    notes.push(reason('REBOUND_UNSET', '反弹买入未设置反弹幅度 (百分比或跳数), 不买入', 'rebound entry has no rebound size (percent or ticks); no entry'))
+    return false
+  }
+  return p >= level
 }

@@ -54,6 +54,31 @@ function isFeishuWebhook(value: string): boolean {
   }
 }
 
+/**
+ * A Web Push endpoint: https (RFC 8030 requires TLS; every browser's push service uses it). Plain
+ * http only on this machine's loopback address (a local push service in tests and development),
+ * never to another host. No credentials in the URL.
+ */
+export function isPushEndpoint(value: string): boolean {
+  try {
+    const u = new URL(value)
+    if (u.username || u.password || u.hostname.length === 0) return false
+    if (u.protocol === 'https:') return true
+    return u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === '[::1]' || u.hostname === 'localhost')
+  } catch {
+    return false
+  }
+}
+
+/** Base64url (the browser's PushSubscription.toJSON()); standard base64 and padding are normalised away. */
+function base64url(value: string): string {
+  return value.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+/** The subscription's P-256 public key: 65 bytes, uncompressed point (0x04…), so 87 base64url characters starting with B. */
+const P256DH = /^B[A-Za-z0-9_-]{85}[AEIMQUYcgkosw048]$/
+/** The subscription's 16-byte authentication secret: 22 base64url characters. */
+const PUSH_AUTH = /^[A-Za-z0-9_-]{21}[AQgw]$/
+
 const emailCheck = z.email()
 function isEmail(value: string): boolean {
   return emailCheck.safeParse(value).success
@@ -184,6 +209,20 @@ function build(locale: Locale) {
     }),
   }
 
+  /**
+   * Web Push: the browser's PushSubscription ({endpoint, keys: {p256dh, auth}}), flattened. All of
+   * it is secret: the endpoint is the capability to reach the device, the keys decrypt the pushes.
+   * Created by the "receive push on this browser" button, not typed in by hand.
+   */
+  const webpush = {
+    config: z.object({}),
+    secrets: z.object({
+      endpoint: required().refine(isPushEndpoint, { error: t('pushEndpoint') }),
+      p256dh: required(200).transform(base64url).pipe(z.string().regex(P256DH, { error: t('pushKey') })),
+      auth: required(100).transform(base64url).pipe(z.string().regex(PUSH_AUTH, { error: t('pushKey') })),
+    }),
+  }
+
   return {
     DINGTALK: dingtalk,
     FEISHU: feishu,
@@ -192,6 +231,7 @@ function build(locale: Locale) {
     BARK: bark,
     EMAIL: email,
     WEBHOOK: webhook,
+    WEBPUSH: webpush,
   } satisfies Record<ChannelType, { config: z.ZodType; secrets: z.ZodType }>
 }
 
@@ -218,6 +258,8 @@ export const emailConfigSchema = BUILT.zh.EMAIL.config
 export const emailSecretsSchema = BUILT.zh.EMAIL.secrets
 export const webhookConfigSchema = BUILT.zh.WEBHOOK.config
 export const webhookSecretsSchema = BUILT.zh.WEBHOOK.secrets
+export const webpushConfigSchema = BUILT.zh.WEBPUSH.config
+export const webpushSecretsSchema = BUILT.zh.WEBPUSH.secrets
 
 export type DingTalkConfig = z.output<typeof dingtalkConfigSchema>
 export type DingTalkSecrets = z.output<typeof dingtalkSecretsSchema>
@@ -233,6 +275,8 @@ export type EmailConfig = z.output<typeof emailConfigSchema>
 export type EmailSecrets = z.output<typeof emailSecretsSchema>
 export type WebhookConfig = z.output<typeof webhookConfigSchema>
 export type WebhookSecrets = z.output<typeof webhookSecretsSchema>
+export type WebPushConfig = z.output<typeof webpushConfigSchema>
+export type WebPushSecrets = z.output<typeof webpushSecretsSchema>
 
 export interface ChannelConfigMap {
   DINGTALK: { config: DingTalkConfig; secrets: DingTalkSecrets }
@@ -242,6 +286,7 @@ export interface ChannelConfigMap {
   BARK: { config: BarkConfig; secrets: BarkSecrets }
   EMAIL: { config: EmailConfig; secrets: EmailSecrets }
   WEBHOOK: { config: WebhookConfig; secrets: WebhookSecrets }
+  WEBPUSH: { config: WebPushConfig; secrets: WebPushSecrets }
 }
 
 /** Validates an OutboundMessage coming from storage (e.g. the outbox's JSON column, after reviving createdAt). */

@@ -9,6 +9,7 @@ import { emailAdapter } from './channels/email'
 import { feishuAdapter } from './channels/feishu'
 import { serverchanAdapter } from './channels/serverchan'
 import { webhookAdapter } from './channels/webhook'
+import { webpushAdapter } from './channels/webpush'
 import { wecomAdapter } from './channels/wecom'
 import { channelSchemas, outboundMessageSchema, type ChannelConfigMap } from './config'
 import { failure, sealResult } from './result'
@@ -22,6 +23,7 @@ export const ADAPTERS: { readonly [K in ChannelType]: ChannelAdapter<ChannelConf
   BARK: barkAdapter,
   EMAIL: emailAdapter,
   WEBHOOK: webhookAdapter,
+  WEBPUSH: webpushAdapter,
 }
 
 function issuesText(prefix: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {

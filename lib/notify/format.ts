@@ -21,6 +21,13 @@ export const LIMITS = {
   /** Bark rides on APNs, whose whole payload is at most 4 KB. */
   BARK_TITLE_BYTES: 200,
   BARK_BODY_BYTES: 2_500,
+  /**
+   * Web Push: a push message carries at most 4096 bytes (RFC 8030 §7.2); the aes128gcm record adds
+   * 103 bytes (RFC 8291 §4). Our JSON payload stays far below.
+   */
+  WEBPUSH_TITLE_BYTES: 200,
+  WEBPUSH_BODY_BYTES: 1_500,
+  WEBPUSH_PAYLOAD_BYTES: 3_000,
   EMAIL_SUBJECT_CHARS: 200,
   EMAIL_TEXT_BYTES: 200_000,
 } as const

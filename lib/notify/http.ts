@@ -109,7 +109,8 @@ async function readCapped(res: Response): Promise<string> {
 
 export interface PostRequest {
   url: string
-  body: string
+  /** Text, or bytes (the encrypted Web Push record). */
+  body: string | Uint8Array
   headers: Record<string, string>
 }
 
@@ -136,7 +137,7 @@ export async function postOnce(platform: string, req: PostRequest, opts: SendOpt
     const res = await fetchImpl(target, {
       method: 'POST',
       headers: req.headers,
-      body: req.body,
+      body: typeof req.body === 'string' ? req.body : new Blob([new Uint8Array(req.body)]),
       signal: ctrl.signal,
       // A webhook that redirects is misconfigured or throttling (DingTalk answers 302 while it
       // throttles a robot); following it could also replay the token-bearing request elsewhere.

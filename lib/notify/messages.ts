@@ -27,6 +27,8 @@ export const VALIDATION_MESSAGES = {
     recipients: '请填写 1–20 个收件人邮箱',
     webhookSecret: 'HMAC 签名密钥至少 16 个字符',
     headerName: '请求头名称只能包含字母、数字和连字符（最多 64 个字符）',
+    pushEndpoint: '推送地址须为 https 网址（由浏览器订阅时给出）',
+    pushKey: '浏览器订阅的密钥格式不正确，请在此浏览器重新开启推送',
   },
   en: {
     required: 'Required',
@@ -50,6 +52,8 @@ export const VALIDATION_MESSAGES = {
     recipients: 'Enter 1–20 recipient addresses',
     webhookSecret: 'The HMAC secret must be at least 16 characters',
     headerName: 'Header name: letters, digits and hyphens only (at most 64)',
+    pushEndpoint: 'The push endpoint must be an https URL (the browser gives it when subscribing)',
+    pushKey: 'The browser subscription keys are malformed: turn push on again in this browser',
   },
 } as const satisfies Record<Locale, Record<string, string>>
 

@@ -5,7 +5,8 @@
  * Defaults (per robot / per bot):
  *   DINGTALK 20 per minute (more gets "send too fast", then a ~10-minute block);
  *   WECOM 20 per minute; FEISHU 100 per minute and 5 per second;
- *   SERVERCHAN, BARK, EMAIL, WEBHOOK: no limit unless configured (setLimits / constructor).
+ *   SERVERCHAN, BARK, EMAIL, WEBHOOK, WEBPUSH: no limit unless configured (setLimits / constructor;
+ *   a push service's 429 blocks that subscription for its Retry-After).
  * Send times are kept only as long as the longest window in force for that instance, so an
  * unlimited instance keeps no history (a limit set on it later starts counting from then).
  */
@@ -28,6 +29,7 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<ChannelType, readonly RateWind
   BARK: [],
   EMAIL: [],
   WEBHOOK: [],
+  WEBPUSH: [],
 }
 
 export type AcquireResult = { ok: true } | { ok: false; waitMs: number }

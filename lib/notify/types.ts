@@ -9,7 +9,7 @@
  * The per-channel zod schemas (public config + secrets) live in config.ts.
  */
 
-export const CHANNEL_TYPES = ['DINGTALK', 'FEISHU', 'WECOM', 'SERVERCHAN', 'BARK', 'EMAIL', 'WEBHOOK'] as const
+export const CHANNEL_TYPES = ['DINGTALK', 'FEISHU', 'WECOM', 'SERVERCHAN', 'BARK', 'EMAIL', 'WEBHOOK', 'WEBPUSH'] as const
 export type ChannelType = (typeof CHANNEL_TYPES)[number]
 
 export const SEVERITIES = ['INFO', 'WARNING', 'CRITICAL'] as const
@@ -53,6 +53,12 @@ export interface DeliveryFailure {
   status?: number
   /** Minimum wait before the next attempt, from Retry-After or the platform's documented throttle. */
   retryAfterMs?: number
+  /**
+   * The destination no longer exists (Web Push: the push service answered 404/410, the browser
+   * unsubscribed or the subscription expired). Never retryable: the outbox disables the channel
+   * and tells the user in the app.
+   */
+  gone?: true
 }
 
 export type DeliveryResult = DeliverySuccess | DeliveryFailure
@@ -72,6 +78,18 @@ export interface SendOptions {
   signal?: AbortSignal
   /** Clock for signature timestamps (ms since epoch); defaults to Date.now. */
   now?: () => number
+  /**
+   * The server's VAPID identity (RFC 8292), needed by WEBPUSH only: the key pair (base64url, as
+   * web-push generates it) and the contact subject (mailto: or https:). The private key never
+   * appears in a result.
+   */
+  vapid?: VapidDetails
+}
+
+export interface VapidDetails {
+  subject: string
+  publicKey: string
+  privateKey: string
 }
 
 export interface ChannelAdapter<C, S> {

@@ -47,7 +47,7 @@ import {
   type Quote,
 } from '@/lib/market'
 import { acceptsOrders, canCancelAt, isTradingDay, marketPhase, previousTradingDay } from './calendar'
-import { ENGINE_STATE_VERSION, FIRST_ORDER_ID, type EngineOrder, type EnginePosition, type EngineState, type EngineTrade, type Fill, type OrderFaults, type OrderRequest } from './types'
+import { ENGINE_STATE_VERSION, FIRST_ORDER_ID, type BoardLock, type EngineOrder, type EnginePosition, type EngineState, type EngineTrade, type Fill, type OrderFaults, type OrderRequest } from './types'
 
 /** Submitted xtquant price type → broker enum on returned orders (bridge-protocol §3.4). */
 export const BROKER_PRICE_TYPE: Readonly<Record<number, number>> = {
@@ -345,7 +345,7 @@ export class PaperEngine {
     return { orderId, order, fills }
   }
 
-  private limitsOf(code: string, market: Quote, day: string): { upMilli: number; downMilli: number } | null {
+  limitsOf(code: string, market: Quote, day: string): { upMilli: number; downMilli: number } | null {
     const up = market.limitUp !== null && market.limitUp > 0 ? toMilli(market.limitUp) : null
     const down = market.limitDown !== null && market.limitDown > 0 ? toMilli(market.limitDown) : null
     if (up !== null && down !== null && up > down) return { upMilli: up, downMilli: down }
@@ -400,6 +400,7 @@ export class PaperEngine {
   /** Incoming order: take opposite levels at their prices up to `limitMilli`. */
   private takeBook(order: EngineOrder, market: Quote, limitMilli: number | null, maxLevels = 5): Fill[] {
     const fills: Fill[] = []
+    if (this.queuedAtLock(order)) return fills
     const levels = this.available(order.code, market, order.side).slice(0, maxLevels)
     for (const l of levels) {
       if (order.volume - order.tradedVolume <= 0) break
@@ -449,6 +450,7 @@ export class PaperEngine {
 
   /** A resting limit order against a new quote: fills at its own price when the opposite side crosses it. */
   private matchResting(order: EngineOrder, market: Quote): Fill[] {
+    if (this.queuedAtLock(order)) return []
     const t = market.time.getTime()
     if (order.lastMatchedAt !== null && t <= order.lastMatchedAt) return []
     order.lastMatchedAt = t
@@ -602,6 +604,62 @@ export class PaperEngine {
     if (!ok) return { result: -1, reason: 'cancels are not accepted now' }
     this.finishUnfilled(order, order.tradedVolume > 0 ? '部分成交, 剩余已撤单' : '已撤单')
     return { result: 0 }
+  }
+
+  // ---- locked boards -----------------------------------------------------------------------------
+
+  /** The order waits in a locked board's queue (a buy at limit-up, a sell at limit-down): it only trades when the board opens. */
+  private queuedAtLock(order: EngineOrder): boolean {
+    const lock = this.state.locks?.[order.code]
+    if (!lock) return false
+    return lock.side === 'up' ? order.side === 'buy' && order.priceMilli >= lock.priceMilli : order.side === 'sell' && order.priceMilli <= lock.priceMilli
+  }
+
+  /**
+   * Locks `code` at its limit price (`side` 'up': buyers queue at limit-up, nobody sells; 'down':
+   * sellers queue at limit-down) with `ahead` shares of other traders queued first. Orders of ours
+   * at that price — resting already or arriving later — queue behind them in time priority.
+   */
+  lockBoard(code: string, side: 'up' | 'down', priceMilli: number, ahead: number, now: Date): BoardLock {
+    const c = parseCode(code).code
+    if (!Number.isSafeInteger(priceMilli) || priceMilli <= 0) throw new RangeError(`lock price must be positive mills, got ${priceMilli}`)
+    if (!Number.isSafeInteger(ahead) || ahead < 0) throw new RangeError(`ahead must be a non-negative whole number of shares, got ${ahead}`)
+    const lock: BoardLock = { side, priceMilli, ahead, since: now.getTime() }
+    this.state.locks = { ...(this.state.locks ?? {}), [c]: lock }
+    return lock
+  }
+
+  /**
+   * The board opens: `volume` shares trade at the limit price against the queue (by default enough
+   * for all of it) — first the shares queued ahead, then our queued orders in time priority, each at
+   * the limit price — and the lock is lifted; what is left of our orders then rests and matches
+   * like any limit order against later quotes.
+   */
+  openBoard(code: string, now: Date, market: Quote, volume = Number.POSITIVE_INFINITY): Fill[] {
+    this.roll(now)
+    const c = parseCode(code).code
+    const lock = this.state.locks?.[c]
+    if (!lock) return []
+    let left = volume
+    const takeAhead = Math.min(lock.ahead, left)
+    lock.ahead -= takeAhead
+    left -= takeAhead
+    const fills: Fill[] = []
+    const queued = this.state.orders.filter((o) => o.code === c && isWorking(o) && this.queuedAtLock(o)).sort((a, b) => a.time - b.time || a.orderId - b.orderId)
+    for (const o of queued) {
+      if (left <= 0) break
+      const n = this.fillable(o, left)
+      if (n <= 0) continue
+      fills.push(this.fill(o, lock.priceMilli, n, market))
+      left -= n
+      if (o.fillCap !== null) o.fillCap = null
+    }
+    delete this.state.locks![c]
+    return fills
+  }
+
+  lockOf(code: string): BoardLock | null {
+    return this.state.locks?.[code] ?? null
   }
 
   // ---- account seeding / reset -------------------------------------------------------------------

@@ -7,7 +7,7 @@
  * model configuration (seed, base day, scenarios, overrides) and the clock, written atomically after
  * every change and periodically, so a restart continues where it stopped and never reuses an order id.
  */
-import { MarketRuleError, parseCode, shanghaiDate, shanghaiSecondOfDay, type FeeRates, type Quote } from '@/lib/market'
+import { MarketRuleError, parseCode, shanghaiDate, shanghaiSecondOfDay, tickMilliOf, type FeeRates, type Quote } from '@/lib/market'
 import { isTradingDay, nextTradingDay, setUnannouncedClosures } from './calendar'
 import type { BrokerLogger } from '@/lib/broker/types'
 import { DEFAULT_SIM_SPEED, defaultDemoStart, SimClock, type ClockSnapshot } from './clock'
@@ -519,6 +519,60 @@ export class PaperExchange {
     // A price change is a new tick: resting orders see it right away.
     this.engine.match(q, this.clock.now())
     return q
+  }
+
+  /**
+   * Locks a board at its limit price (see PaperEngine.lockBoard): the quote shows the limit as the
+   * last price with only the queued side of the book (`ahead` shares at the limit), so resting
+   * orders at the limit wait in the queue until openBoard.
+   */
+  lockBoard(code: string, side: 'up' | 'down', ahead: number): Quote {
+    const c = parseCode(code).code
+    this.sync()
+    const now = this.clock.now()
+    const q = this.quote(c)
+    const limits = this.engine.limitsOf(c, q, sessionDayOf(now))
+    if (!limits) throw new RangeError(`${c} has no limit prices today: it cannot be locked`)
+    const priceMilli = side === 'up' ? limits.upMilli : limits.downMilli
+    const price = priceMilli / 1000
+    this.engine.lockBoard(c, side, priceMilli, ahead, now)
+    const level = [{ price, volume: Math.max(ahead, 100) }]
+    this.model.setOverride(c, {
+      last: price,
+      prevClose: q.prevClose,
+      open: q.open,
+      high: side === 'up' ? price : Math.max(q.high, price),
+      low: side === 'down' ? price : Math.min(q.low > 0 ? q.low : price, price),
+      limitUp: limits.upMilli / 1000,
+      limitDown: limits.downMilli / 1000,
+      bids: side === 'up' ? level : [],
+      asks: side === 'down' ? level : [],
+      name: q.name,
+    })
+    const locked = this.quote(c)
+    this.engine.match(locked, now)
+    this.save(true)
+    return locked
+  }
+
+  /**
+   * The board opens: `volume` shares (default: all of the queue) trade at the limit against the
+   * queue in time priority, then the price leaves the limit (`last`, default one tick inside it)
+   * with a normal book.
+   */
+  openBoard(code: string, opts: { volume?: number; last?: number } = {}): { fills: Fill[]; quote: Quote } {
+    const c = parseCode(code).code
+    this.sync()
+    const now = this.clock.now()
+    const lock = this.engine.lockOf(c)
+    if (!lock) throw new RangeError(`${c} is not locked`)
+    const before = this.quote(c)
+    const fills = this.engine.openBoard(c, now, before, opts.volume ?? Number.POSITIVE_INFINITY)
+    const tick = tickMilliOf(c)
+    const last = opts.last ?? (lock.side === 'up' ? lock.priceMilli - tick : lock.priceMilli + tick) / 1000
+    this.model.setOverride(c, { last, prevClose: before.prevClose, open: before.open, high: before.high, low: before.low, limitUp: before.limitUp, limitDown: before.limitDown, name: before.name })
+    this.save(true)
+    return { fills, quote: this.quote(c) }
   }
 
   setScenario(code: string, opts: { name?: string; script?: ScenarioScript; startDay?: string; instrumentName?: string; prevClose?: number; clear?: boolean }): void {

@@ -110,12 +110,36 @@ export interface ScenarioAssignment {
   prevClose?: number
 }
 
+/**
+ * An ex-rights / ex-dividend day (除权除息) of a code: that day's previous close (the exchange's
+ * reference price, and so the limit band and the path) is (close − cash per share) / (1 + bonus
+ * shares per share), half-up to the tick.
+ */
+export interface ExRightsEvent {
+  day: string
+  /** Cash dividend per share, yuan (10派3 → 0.3). */
+  cash?: number
+  /** Bonus / transferred shares per share (10送5 → 0.5, 10转10 → 1). */
+  bonus?: number
+}
+
 export interface PriceModelConfig {
   seed: number
   /** First day of the chain: its previous close is the instrument's configured one. */
   baseDay: string
   scenarios: Record<string, ScenarioAssignment>
   overrides: Record<string, PriceOverride>
+  exRights?: Record<string, ExRightsEvent>
+}
+
+/** The ex-rights reference price in mills for a close in mills (half-up to the tick, at least one tick). */
+export function exRightsReferenceMilli(closeMilli: number, ev: ExRightsEvent, tickMilli: number): number {
+  const cash = Math.round((ev.cash ?? 0) * 1000)
+  const bonusPpm = Math.round((ev.bonus ?? 0) * 1_000_000)
+  const num = BigInt(closeMilli - cash) * 1_000_000n
+  const den = BigInt(1_000_000 + bonusPpm) * BigInt(tickMilli)
+  const ticks = (2n * num + den) / (2n * den)
+  return Math.max(tickMilli, Number(ticks) * tickMilli)
 }
 
 /** Minutes of trading since 09:30 (0…240) → step index. */
@@ -159,6 +183,15 @@ export class PriceModel {
       name: ov?.name ?? sc?.name ?? known.name,
       prevClose: sc?.prevClose ?? known.prevClose,
     }
+  }
+
+  /** Sets (or clears) the ex-rights day of a code; paths from that day on change. */
+  setExRights(code: string, ev: ExRightsEvent | null) {
+    const c = parseCode(code).code
+    const all = (this.config.exRights ??= {})
+    if (ev) all[c] = ev
+    else delete all[c]
+    this.invalidate(c)
   }
 
   /** Forget cached paths of a code (after a scenario or override change). */
@@ -217,6 +250,8 @@ export class PriceModel {
         const p = prev >= base ? this.cache.get(`${c}|${prev}`) : undefined
         if (p) prevClose = p.price[STEPS_PER_DAY]!
       }
+      const ex = this.config.exRights?.[c]
+      if (ex && ex.day === dd) prevClose = exRightsReferenceMilli(prevClose, ex, tickMilliOf(c))
       this.cache.set(`${c}|${dd}`, this.generate(c, dd, prevClose))
     }
     return this.cache.get(`${c}|${day}`)!

@@ -91,6 +91,16 @@ export const KNOWN_INSTRUMENTS: Readonly<Record<string, InstrumentSpec>> = {
   '688111.SH': { code: '688111.SH', name: '金山办公', prevClose: 229, volatility: 0.03, activity: 15 },
   '601398.SH': { code: '601398.SH', name: '工商银行', prevClose: 8.2, volatility: 0.01, activity: 300 },
   '510300.SH': { code: '510300.SH', name: '沪深300ETF', prevClose: 4.1, volatility: 0.01, activity: 400 },
+  // Common codes at recorded real closes (the shared quote fixtures, 2024-12 … 2026-09), so the demo
+  // does not invent a price far from reality for them (600519 at ~1,300, not 32.65). Every other
+  // code still gets a seeded synthetic price and the name 模拟<digits>.
+  '600519.SH': { code: '600519.SH', name: '贵州茅台', prevClose: 1297.4, volatility: 0.015, activity: 30 },
+  '300059.SZ': { code: '300059.SZ', name: '东方财富', prevClose: 15.29, volatility: 0.025, activity: 200 },
+  '000002.SZ': { code: '000002.SZ', name: '万科A', prevClose: 11.8, volatility: 0.02, activity: 150 },
+  '601872.SH': { code: '601872.SH', name: '招商轮船', prevClose: 6.18, volatility: 0.02, activity: 120 },
+  '688099.SH': { code: '688099.SH', name: '晶晨股份', prevClose: 87.39, volatility: 0.03, activity: 20 },
+  '688047.SH': { code: '688047.SH', name: '龙芯中科', prevClose: 119.62, volatility: 0.03, activity: 15 },
+  '162411.SZ': { code: '162411.SZ', name: '华宝油气', prevClose: 0.491, volatility: 0.01, activity: 300 },
 }
 
 export const SCENARIO_SCRIPTS = {

@@ -7,12 +7,16 @@
  *   missing body (loc ["body"]); 404 {"detail":"Not Found"} for an unknown route; 405 for other HTTP
  *   methods on a route; 500 {"detail":"<Python exception text>"} e.g. for missing arguments; extra
  *   keys (including `account`) ignored; None → {"success":true,"data":{}}. One request at a time.
+ *   Every bridge answer carries `x-dingpan-paper: 1` (a real QKA does not): DingPan shows an account
+ *   on this bridge as paper.
  *   It runs on its own port so the `refuse` fault can close it (a real ECONNREFUSED at the client).
  *
  * Main listener (`url`) — market data and control:
  *   GET /q=sh600000,sz000001      Tencent-format quotes (GBK), no token (like Tencent)
  *   GET /api/report/exchange/onepersistenthour/monthList?month=YYYY-MM
  *                                 SZSE-format trading calendar from lib/market's calendar, no token
+ *   GET /appstock/app/fqkline/get, /appstock/app/kline/mkline, /api/qt/stock/kline/get
+ *                                 Tencent / Eastmoney K-lines from the price model (./kline.ts), no token
  *   GET /control/clock            { now, speed, paused, skipClosed, tradingDay, phase }, no token
  *   POST /control/closures  { days: ['YYYY-MM-DD'] } exchange-only closures (see ./calendar)
  *   every other /control/* endpoint needs `X-Token: <controlToken>` (default: the bridge token):
@@ -20,8 +24,11 @@
  *   POST /control/tick      { seconds?: 3 }                    advance market time and match
  *   POST /control/price     { code, last, prevClose?, open?, high?, low?, volume?, limitUp?, limitDown?,
  *                             bids?, asks?, suspended?, name? } | { code, clear: true }
+ *   POST /control/board     { code, lock: 'up'|'down', ahead? } | { code, open: true, volume?, last? }
+ *                                 a board locked at a limit price with a queue ahead, and its opening
  *   POST /control/scenario  { code, name | script, startDay?, instrumentName?, prevClose? } | { code, clear: true } | { set: 'demo' }
  *   POST /control/fault     FaultSpec | { faults: FaultSpec[] } | { clear: true }
+ *   POST /control/ex-rights { code, day?, cash?, bonus? } | { code, clear: true }   an ex-rights day (default: next session)
  *   POST /control/holding   { code, volume, avgPrice }            a sellable holding bought earlier
  *   POST /control/reset     { cash?, seed?, scenario?: 'demo'|'none', accountId? }  (order ids keep counting)
  *   GET  /control/state     account, positions, orders, trades, vanished, request counts, faults, clock
@@ -30,11 +37,13 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { randomBytes } from 'node:crypto'
-import { MarketRuleError, parseCode, shanghaiDate, weekdayOf } from '@/lib/market'
-import { isTradingDay, setUnannouncedClosures, unannouncedClosures } from './calendar'
+import { MarketRuleError, normalizeCode, parseCode, shanghaiDate, shanghaiSecondOfDay, weekdayOf } from '@/lib/market'
+import { isTradingDay, nextTradingDay, setUnannouncedClosures, unannouncedClosures } from './calendar'
 import type { BrokerLogger } from '@/lib/broker/types'
 import { PaperExchange, PythonError, type ActiveFault, type FaultSpec, type PaperExchangeCoreOptions } from './exchange'
 import { TENCENT_NONE_MATCH, tencentBody, tencentRecord } from './tencent-format'
+import { publishedSnapshotMs, type SnapshotCadence } from './snapshots'
+import { eastmoneyKline, tencentKline } from './kline'
 
 export interface PaperExchangeOptions extends PaperExchangeCoreOptions {
   host?: string
@@ -48,6 +57,8 @@ export interface PaperExchangeOptions extends PaperExchangeCoreOptions {
   controlToken?: string
   /** Background sync + clock save interval (wall ms). Default 500. */
   tickMs?: number
+  /** Quotes as snapshots published on a cadence with jitter (./snapshots.ts); default continuous. */
+  snapshots?: SnapshotCadence
 }
 
 export interface PaperExchangeHandle {
@@ -156,6 +167,9 @@ export async function startPaperExchange(opts: PaperExchangeOptions = {}): Promi
 
   // ---- bridge ----------------------------------------------------------------------------------
   const handleBridge = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // Says on every answer that this bridge is DingPan's paper exchange, not a real QKA: DingPan
+    // marks an account on it as simulated (lib/broker/simulated.ts), so no screen calls it live.
+    res.setHeader('x-dingpan-paper', '1')
     const url = new URL(req.url ?? '/', 'http://x')
     const m = /^\/api\/([A-Za-z_][A-Za-z0-9_]*)$/.exec(url.pathname)
     if (!m || !PaperExchange.isRoute(m[1]!)) {
@@ -278,6 +292,28 @@ export async function startPaperExchange(opts: PaperExchangeOptions = {}): Promi
     }
   }
 
+  // Snapshots on a cadence are immutable once published: each code's record is kept for the snapshot
+  // it was first served from, and a control change freezes the current one first, so the change
+  // shows from the next publication on (never inside the snapshot already out).
+  const frozen = new Map<string, { at: number; record: string }>()
+  const snapshotRecord = (code: string, at: Date): string => {
+    if (!opts.snapshots?.cadenceMs) return tencentRecord(ex.quote(code, at))
+    const f = frozen.get(code)
+    if (f && f.at === at.getTime()) return f.record
+    const record = tencentRecord(ex.quote(code, at))
+    frozen.set(code, { at: at.getTime(), record })
+    return record
+  }
+  const freezeSnapshot = (raw: string) => {
+    if (!opts.snapshots?.cadenceMs) return
+    try {
+      ex.sync()
+      snapshotRecord(parseCode(raw).code, new Date(publishedSnapshotMs(opts.snapshots, ex.now().getTime())))
+    } catch {
+      // an unknown code: setPrice answers for it
+    }
+  }
+
   // ---- main: quotes and control ----------------------------------------------------------------
   const handleMain = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x')
@@ -288,7 +324,7 @@ export async function startPaperExchange(opts: PaperExchangeOptions = {}): Promi
         ex.sync()
         const out: string[] = []
         let unknown = false
-        const now = ex.now()
+        const now = new Date(publishedSnapshotMs(opts.snapshots, ex.now().getTime()))
         for (const k of keys) {
           const km = /^(sh|sz|bj)(\d{6})$/i.exec(k)
           let code: string | null = null
@@ -304,7 +340,7 @@ export async function startPaperExchange(opts: PaperExchangeOptions = {}): Promi
             continue
           }
           try {
-            out.push(tencentRecord(ex.quote(code, now)))
+            out.push(snapshotRecord(code, now))
           } catch (e) {
             if (!(e instanceof MarketRuleError)) throw e
             unknown = true
@@ -316,6 +352,18 @@ export async function startPaperExchange(opts: PaperExchangeOptions = {}): Promi
       const bytes = tencentBody(records)
       res.writeHead(200, { 'content-type': 'text/html; charset=GBK', 'content-length': String(bytes.length) })
       res.end(bytes)
+      return
+    }
+    // K-lines from the price model on Tencent's and Eastmoney's paths (./kline.ts), so HISTORY_*_URL
+    // can point here and a replay works offline.
+    if (req.method === 'GET' && (path === '/appstock/app/fqkline/get' || path === '/appstock/app/kline/mkline' || path === '/api/qt/stock/kline/get')) {
+      const answer = await now(() =>
+        path === '/api/qt/stock/kline/get'
+          ? eastmoneyKline(ex.model, url.searchParams, ex.now())
+          : tencentKline(ex.model, path === '/appstock/app/fqkline/get' ? 'fqkline' : 'mkline', url.searchParams.get('param') ?? '', ex.now()),
+      )
+      res.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': String(Buffer.byteLength(answer.body)) })
+      res.end(answer.body)
       return
     }
     // The SZSE monthly calendar on its real path and wire format, so CALENDAR_FEED_URL can point here
@@ -405,8 +453,20 @@ export async function startPaperExchange(opts: PaperExchangeOptions = {}): Promi
       }
       case '/control/price': {
         const code = str(body.code, 'code')
+        freezeSnapshot(code)
         const q = ex.setPrice(code, body as never)
         return q && { ...q, time: q.time.toISOString() }
+      }
+      case '/control/board': {
+        // a board locked at limit-up / limit-down with a queue ahead, and its opening
+        const code = str(body.code, 'code')
+        if (body.open === true) {
+          const r = ex.openBoard(code, { volume: optNum(body.volume, 'volume'), last: optNum(body.last, 'last') })
+          return { fills: r.fills.map((f) => ({ ...f, price: f.priceMilli / 1000 })), quote: { ...r.quote, time: r.quote.time.toISOString() } }
+        }
+        if (body.lock !== 'up' && body.lock !== 'down') throw new RangeError("lock must be 'up' or 'down' (or open: true)")
+        const q = ex.lockBoard(code, body.lock, optNum(body.ahead, 'ahead') ?? 0)
+        return { locked: body.lock, quote: { ...q, time: q.time.toISOString() } }
       }
       case '/control/scenario': {
         if (body.set === 'demo') {
@@ -442,6 +502,31 @@ export async function startPaperExchange(opts: PaperExchangeOptions = {}): Promi
         if (!Array.isArray(body.days)) throw new RangeError('days must be a list of YYYY-MM-DD dates')
         setUnannouncedClosures(body.days.map((d: unknown) => str(d, 'day')))
         return { ok: true, closures: unannouncedClosures() }
+      }
+      case '/control/ex-rights': {
+        // { code, day?, cash?, bonus? } | { code, clear: true }: an ex-rights day (default: the next session day)
+        const code = str(body.code, 'code')
+        if (body.clear === true) {
+          ex.model.setExRights(code, null)
+          return { ok: true }
+        }
+        ex.sync()
+        const now = ex.clock.now()
+        const today = shanghaiDate(now)
+        const day = typeof body.day === 'string' ? body.day : isTradingDay(today) && shanghaiSecondOfDay(now) < 9 * 3600 + 15 * 60 ? today : nextTradingDay(today)
+        const cash = optNum(body.cash, 'cash') ?? 0
+        const bonus = optNum(body.bonus, 'bonus') ?? 0
+        if (cash < 0 || bonus < 0) throw new RangeError('cash and bonus must be non-negative')
+        ex.model.setExRights(code, { day, cash, bonus })
+        // 送转: the holding's share count grows by the bonus (total cost unchanged).
+        const pos = ex.engine.state.positions[normalizeCode(code)]
+        if (pos && bonus > 0) {
+          const k = (v: number) => Math.floor(v * (1 + bonus))
+          pos.volume = k(pos.volume)
+          pos.canUseVolume = k(pos.canUseVolume)
+          pos.yesterdayVolume = k(pos.yesterdayVolume)
+        }
+        return { ok: true, day, position: pos ?? null }
       }
       case '/control/holding': {
         ex.seedHolding(str(body.code, 'code'), Number(body.volume), Number(body.avgPrice))

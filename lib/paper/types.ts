@@ -96,6 +96,21 @@ export interface EngineState {
   bookUse: Record<string, { time: number; used: Record<string, number> }>
   realizedPnlMilli: number
   feeRates?: Partial<FeeRates>
+  /** Boards locked at a limit price (see PaperEngine.lockBoard); absent in older state files. */
+  locks?: Record<string, BoardLock>
+}
+
+/**
+ * A board locked at limit-up (the sell side empty) or limit-down (the buy side empty): orders at the
+ * limit price on the queued side (buys at limit-up, sells at limit-down) wait in time priority
+ * behind `ahead` shares queued before them, and trade only when the board opens.
+ */
+export interface BoardLock {
+  side: 'up' | 'down'
+  priceMilli: number
+  /** Shares of other traders still queued ahead of every order of ours that joins. */
+  ahead: number
+  since: number
 }
 
 /** order_stock arguments as received from the wire. */

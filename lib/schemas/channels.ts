@@ -36,7 +36,7 @@ export const EVENT_TOKENS: readonly string[] = ['*', ...SEVERITY_TOKENS, ...ROUT
 export const EVENT_PRESETS = {
   critical: ['severity:CRITICAL'],
   important: ['severity:WARNING'],
-  trading: ['severity:WARNING', 'TRIGGER_ENTRY', 'ORDER_SUBMITTED', 'ORDER_FILLED', 'ORDER_PARTIALLY_FILLED', 'ORDER_REPRICED', 'DAILY_SUMMARY'],
+  trading: ['severity:WARNING', 'TRIGGER_ENTRY', 'TRIGGER_REBOUND_ENTRY', 'ORDER_SUBMITTED', 'ORDER_FILLED', 'ORDER_PARTIALLY_FILLED', 'ORDER_REPRICED', 'DAILY_SUMMARY'],
   all: ['*'],
 } as const satisfies Record<string, readonly string[]>
 export type EventPreset = keyof typeof EVENT_PRESETS
@@ -44,7 +44,9 @@ export const DEFAULT_EVENTS: readonly string[] = EVENT_PRESETS.important
 
 /** The preset an events list is equal to (order-insensitive), or null for a custom list. */
 export function presetOf(events: readonly string[]): EventPreset | null {
-  const key = [...new Set(events)].sort().join('|')
+  // A list stored with the trading preset before rebound entries had their own event type still is that preset.
+  const all = events.includes('TRIGGER_ENTRY') ? [...events, 'TRIGGER_REBOUND_ENTRY'] : events
+  const key = [...new Set(all)].sort().join('|')
   for (const [name, list] of Object.entries(EVENT_PRESETS)) {
     if ([...list].sort().join('|') === key) return name as EventPreset
   }

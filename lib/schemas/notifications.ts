@@ -17,6 +17,8 @@ export const notificationQuerySchema = z
     unread: z.enum(['1', '0', 'true', 'false']).optional(),
     page: intField(1, 100_000).default(1),
     pageSize: intField(1, 100).default(20),
+    /** A broker account (issue 13): only accounts the user sees (checked by the view). */
+    account: intField(1, 2_147_483_647).optional(),
   })
   .transform((q) => ({
     filter: {
@@ -26,6 +28,7 @@ export const notificationQuerySchema = z
       to: q.to ? new Date(shanghaiDayStart(q.to).getTime() + 86_400_000) : undefined,
       unread: q.unread === '1' || q.unread === 'true',
     },
+    account: q.account,
     page: q.page,
     pageSize: q.pageSize,
   }))

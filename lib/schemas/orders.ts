@@ -18,6 +18,8 @@ export const orderQuerySchema = z
     to: day.optional(),
     page: intField(1, 100_000).default(1),
     pageSize: intField(1, 100).default(20),
+    /** A broker account (issue 13): only accounts the user sees (checked by the view). */
+    account: intField(1, 2_147_483_647).optional(),
   })
   .transform((q) => ({
     filter: {
@@ -27,6 +29,7 @@ export const orderQuerySchema = z
       from: q.from ? start(q.from) : undefined,
       to: q.to ? new Date(start(q.to).getTime() + 86_400_000) : undefined,
     },
+    account: q.account,
     page: q.page,
     pageSize: q.pageSize,
   }))

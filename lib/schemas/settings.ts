@@ -4,7 +4,7 @@
  * accepts), with messages that are i18n keys for field-level errors.
  */
 import { z } from 'zod'
-import { boolField, intField, optionalText } from './fields'
+import { boolField, intField, optionalText, percentField } from './fields'
 
 export const QUOTE_PROVIDERS = ['tencent', 'sina', 'eastmoney'] as const
 
@@ -21,7 +21,8 @@ const optionalMoney = z
   .transform((v) => (v === '' || v === null || v === undefined ? null : v))
 
 export const riskFormSchema = z.object({
-  maxExposurePct: decimal(0, 1, true),
+  /** Typed as a percentage (80 or "80%" means 80 %), stored as the fraction (0.8) the worker reads. */
+  maxExposurePct: percentField(100, 'exposure.range'),
   maxOrderValue: optionalMoney,
   maxOrdersPerMinute: intField(1, 600),
   maxActiveOrdersPerStock: intField(1, 20),
@@ -49,6 +50,8 @@ export const brokerFormSchema = z
     /** Write-only: empty keeps the stored token. */
     token: z.string().trim().max(256, { message: 'text.tooLong' }).optional(),
     timeoutMs: intField(500, 120_000).default(8000),
+    /** Change the bridge, account or token although DingPan orders are at the bridge (they become UNKNOWN, still reconciled). */
+    confirmWorkingOrders: boolField.optional(),
   })
   .superRefine((b, ctx) => {
     if (b.mode === 'qmt' && !b.host) ctx.addIssue({ code: 'custom', path: ['host'], message: 'host.required' })

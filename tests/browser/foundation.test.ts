@@ -63,17 +63,23 @@ describe('foundation in a real browser', () => {
     await page.fill('#entryHigh', '9.50')
     await page.fill('#takeProfit', '10.50')
     await page.fill('#stopLoss', '8.80')
-    await Promise.all([page.waitForURL(`${stack.webUrl}/stocks`), page.click('button[type="submit"]')])
+    await Promise.all([page.waitForURL((u) => u.pathname === '/stocks'), page.click('button[type="submit"]')])
+    // The list says what was saved.
+    await expect.poll(() => page.locator('[data-testid="save-notice"]').textContent()).toContain('600000.SH')
     const row = page.locator('[data-testid="stock-row-600000.SH"]')
     await expect.poll(() => row.count()).toBe(1)
     expect(await row.textContent()).toContain('9.20 – 9.50')
     await screenshot(page, 'stock-list')
   })
 
-  it('toggles auto-trade in one click, persisted and audit-logged', async () => {
+  it('turns auto-trade on after a confirmation, persisted and audit-logged', async () => {
     const toggle = page.locator('[data-testid="auto-trade-600000.SH"]')
     expect(await toggle.getAttribute('aria-checked')).toBe('false')
     await toggle.click()
+    // Turning it on asks first; nothing is stored until confirmed.
+    await expect.poll(() => page.locator('[data-testid="auto-trade-600000.SH-dialog"]').isVisible()).toBe(true)
+    expect(await toggle.getAttribute('aria-checked')).toBe('false')
+    await page.click('[data-testid="auto-trade-600000.SH-confirm"]')
     await expect.poll(() => toggle.getAttribute('aria-checked')).toBe('true')
     await expect
       .poll(async () => {

@@ -36,13 +36,13 @@ async function addStockViaForm(v: { code: string; name: string; entryLow: string
   await page.check('[id="quant.autoTrade"]')
   await page.fill('[id="quant.maxPositionPct"]', v.maxPositionPct)
   await page.fill('[id="quant.minTradeAmount"]', '5000')
-  await Promise.all([page.waitForURL(`${stack.webUrl}/stocks`), page.click('button[type="submit"]')])
+  await Promise.all([page.waitForURL((u) => u.pathname === '/stocks'), page.click('button[type="submit"]')])
   const row = await (await db()).monitoredStock.findFirstOrThrow({ where: { code: normalizeCode(v.code), archivedAt: null }, include: { quantConfig: true } })
   expect(row.quantConfig).toMatchObject({ autoTrade: true, entryPriceMode: 'BEST_OPPOSITE' })
   return row.id
 }
 
-const quant = (autoTrade: boolean) => ({ autoTrade, maxPositionPct: 0.01, minTradeAmount: 5000, entryPriceMode: 'BEST_OPPOSITE', entryOffsetTicks: 0 })
+const quant = (autoTrade: boolean) => ({ autoTrade, maxPositionPct: 1, minTradeAmount: 5000, entryPriceMode: 'BEST_OPPOSITE', entryOffsetTicks: 0 })
 
 beforeAll(async () => {
   stack = await startFullStack()
@@ -61,7 +61,7 @@ beforeAll(async () => {
   await stack.control('/control/price', { code: '000001.SZ', name: '平安银行', last: 11.5, prevClose: 11.4 })
   await stack.control('/control/price', { code: '601398.SH', name: '工商银行', last: 8.3, prevClose: 8.2 })
 
-  ids.walk = await addStockViaForm({ code: 'sh600000', name: '浦发银行', entryLow: '9.02', entryHigh: '9.10', takeProfit: '9.40', stopLoss: '8.80', maxPositionPct: '0.01' })
+  ids.walk = await addStockViaForm({ code: 'sh600000', name: '浦发银行', entryLow: '9.02', entryHigh: '9.10', takeProfit: '9.40', stopLoss: '8.80', maxPositionPct: '1' })
   ids.notify = await addStock({ code: '000001.SZ', name: '平安银行', entryLow: '11.00', entryHigh: '11.10', takeProfit: '12.00', stopLoss: '10.50', quant: quant(true) })
   ids.kill = await addStock({ code: '601398.SH', name: '工商银行', entryLow: '8.00', entryHigh: '8.10', takeProfit: '8.60', stopLoss: '7.80', quant: quant(true) })
 })

@@ -3,6 +3,7 @@
 // continuous trading). The worker is not running here: what it writes (quotes, heartbeats, health,
 // triggers, orders) is seeded into the database, so each page's states are shown deterministically.
 // Screenshots of every page are saved under test-results/ in every run.
+import { defaultBrokerAccountId } from '@/lib/db/broker-accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import { MiniQMTInterface } from '@/lib/broker'
@@ -102,6 +103,12 @@ describe('live pages', () => {
     await seedHeartbeat({ endedAt: new Date(), clockMode: 'sim', marketTime: at(10, 30) })
     const { setServiceHealth } = await import('@/lib/db/worker-status')
     await setServiceHealth('bridge', true)
+    // Conditions (issue 14): 600000.SH valid until 09-30 with a daily entry window, a fixed amount and a
+    // rebound entry, re-armed the next day; the ETF's validity ended on Friday 09-11 (the market day is 09-14).
+    const d = await db()
+    await d.monitoredStock.update({ where: { id: a.id }, data: { validUntilDay: '2026-09-30', entryWindowStartMin: 9 * 60 + 35, entryWindowEndMin: 14 * 60 + 50, entryTrigger: 'REBOUND', reboundBp: 100, rearmPolicy: 'NEXT_DAY' } })
+    await d.quantConfig.update({ where: { stockId: a.id }, data: { entryQtyMode: 'AMOUNT', entryQty: 20_000 } })
+    await d.monitoredStock.updateMany({ where: { code: '510300.SH', userId: ids.admin! }, data: { validUntilDay: '2026-09-11' } })
 
     await page.goto(`${stack.webUrl}/`)
     const rows = page.locator('[data-testid^="dash-row-"]')
@@ -123,6 +130,10 @@ describe('live pages', () => {
     expect(await testId('dash-signal-600000.SH').textContent()).toContain('进场')
     expect(await testId('dash-signal-600000.SH').textContent()).toContain('已下单')
     expect(await testId('dash-row-510300.SH').textContent()).toContain('3.900 – 3.950')
+    expect(await testId('dash-cond-600000.SH').textContent()).toBe('有效至 09-30 · 09:35–14:50 · ¥20,000 · 反弹 1% · 次日重启')
+    expect(await testId('dash-cond-000001.SZ').textContent()).toBe('仓位 20%')
+    expect(await testId('dash-cond-510300.SH-expired').textContent()).toBe('已过期 09-11')
+    expect(await testId('dash-cond-510300.SH-expired').getAttribute('title')).toContain('有效期已过')
     expect(await testId('worker-status').getAttribute('data-status')).toBe('ok')
     expect(await testId('bridge-status').getAttribute('data-status')).toBe('up')
     expect(await testId('orders-today').textContent()).toBe('1')
@@ -137,18 +148,24 @@ describe('live pages', () => {
     await testId('dashboard-sort').selectOption('change:1')
     await expect.poll(() => rows.first().getAttribute('data-testid')).toBe('dash-row-510300.SH')
 
-    // The row follows the stored quote without a reload.
+    // The row follows the stored quote without a reload: the worker stores quotes and ends its
+    // cycle with a heartbeat, which the live stream announces.
     await seedSnapshot('600000.SH', { lastMilli: 9_150, prevCloseMilli: 9_300, quoteTime: at(10, 29, 59), name: '浦发银行' })
+    await seedHeartbeat({ endedAt: new Date(), clockMode: 'sim', marketTime: at(10, 30) })
     await expect.poll(() => testId('dash-price-600000.SH').textContent(), { timeout: 15_000 }).toBe('9.15')
     expect(await testId('dash-price-600000.SH').getAttribute('class')).toContain('text-down')
     expect(await testId('dash-zone-600000.SH').getAttribute('data-where')).toBe('inside')
   })
 
-  it('dashboard: auto-trade switch flips in one click (keyboard too), persisted and audit-logged', async () => {
+  it('dashboard: auto-trade switch turns on from the keyboard after a confirmation, persisted and audit-logged', async () => {
     const sw = testId('auto-trade-600000.SH')
     expect(await sw.getAttribute('aria-checked')).toBe('false')
     await sw.focus()
     await page.keyboard.press('Space')
+    await expect.poll(() => testId('auto-trade-600000.SH-dialog').isVisible()).toBe(true)
+    expect(await sw.getAttribute('aria-checked')).toBe('false')
+    await testId('auto-trade-600000.SH-confirm').focus()
+    await page.keyboard.press('Enter')
     await expect.poll(() => sw.getAttribute('aria-checked')).toBe('true')
     await expect.poll(async () => (await (await db()).quantConfig.findUniqueOrThrow({ where: { stockId: ids.a! } })).autoTrade).toBe(true)
     // Survives the next refreshes (the row is re-keyed on the server value, not reset).
@@ -192,6 +209,12 @@ describe('live pages', () => {
     expect(await testId('timeline-order-BUY').textContent()).toContain('已报')
     expect(await testId('timeline-notification-TRIGGER_ENTRY').count()).toBe(1)
     expect(await testId('detail-rearm').count()).toBe(0)
+    // The monitor's conditions, complete (set in the dashboard test).
+    expect(await testId('detail-conditions-validity').textContent()).toBe('有效至 2026-09-30')
+    expect(await testId('detail-conditions-window').textContent()).toBe('09:35–14:50（北京时间）')
+    expect(await testId('detail-conditions-entryQty').textContent()).toBe('固定金额 ¥20,000（不超过总资产的 20%）')
+    expect(await testId('detail-conditions-entryTrigger').textContent()).toBe('进入区间后自低点反弹 1% 触发')
+    expect(await testId('detail-conditions-rearm').textContent()).toBe('下一交易日重新监控')
     await screenshot(page, 'stock-detail')
 
     // CLOSED → re-arm (confirmed) → WATCHING, episode + 1, version bumped.
@@ -207,7 +230,7 @@ describe('live pages', () => {
     expect(after).toMatchObject({ state: 'WATCHING', episode: before.episode + 1, version: before.version + 1 })
 
     // 000001.SZ is held at the broker (snapshot): mark it managed.
-    await d.positionSnapshot.create({ data: { code: '000001.SZ', volume: 1000, canUseVolume: 1000, avgPriceMilli: 11_000, openPriceMilli: 11_000, marketValueMilli: 11_100_000n, takenAt: new Date() } })
+    await d.positionSnapshot.create({ data: { brokerAccountId: await defaultBrokerAccountId(), code: '000001.SZ', volume: 1000, canUseVolume: 1000, avgPriceMilli: 11_000, openPriceMilli: 11_000, marketValueMilli: 11_100_000n, takenAt: new Date() } })
     await page.goto(`${stack.webUrl}/stocks/${ids.b}`)
     await expect.poll(() => testId('chart-empty').count()).toBe(1)
     await testId('detail-manage').click()
@@ -257,22 +280,27 @@ describe('live pages', () => {
   it('settings: field errors, saved risk limits, kill switch with confirmation, test connection', async () => {
     await page.goto(`${stack.webUrl}/settings`)
     await screenshot(page, 'settings')
-    await page.fill('#maxExposurePct', '2')
+    await page.fill('#maxExposurePct', '120')
     await page.fill('#maxOrdersPerMinute', '0')
     await testId('risk-save').click()
-    await expect.poll(() => testId('error-maxExposurePct').textContent()).toContain('必须大于 0 且不超过 1')
+    await expect.poll(() => testId('error-maxExposurePct').textContent()).toContain('总仓位上限必须大于 0% 且不超过 100%')
     expect(await testId('error-maxOrdersPerMinute').textContent()).toContain('1 到 600')
     const d = await db()
     expect(await d.setting.findUnique({ where: { key: 'trading.risk' } })).toBeNull()
     // The API refuses the same values with the same field errors.
-    const res = await page.request.put(`${stack.webUrl}/api/settings/risk`, { data: { maxExposurePct: 2, maxOrderValue: '', maxOrdersPerMinute: 0, maxActiveOrdersPerStock: 1, duplicateWindowSec: 60, maxDailyRealizedLoss: '', maxQuoteAgeSec: 15 } })
+    const res = await page.request.put(`${stack.webUrl}/api/settings/risk`, { data: { maxExposurePct: 120, maxOrderValue: '', maxOrdersPerMinute: 0, maxActiveOrdersPerStock: 1, duplicateWindowSec: 60, maxDailyRealizedLoss: '', maxQuoteAgeSec: 15 } })
     expect(res.status()).toBe(400)
-    expect((await res.json()).fields.maxExposurePct[0]).toContain('必须大于 0 且不超过 1')
-    await page.fill('#maxExposurePct', '0.6')
+    expect((await res.json()).fields.maxExposurePct[0]).toContain('总仓位上限必须大于 0% 且不超过 100%')
+    // Typed as a percentage, the unit beside the field; stored as the fraction.
+    expect(await testId('unit-maxExposurePct').textContent()).toBe('%')
+    await page.fill('#maxExposurePct', '60%')
     await page.fill('#maxOrdersPerMinute', '8')
     await testId('risk-save').click()
     await expect.poll(() => testId('risk-status').textContent()).toBe('已保存')
     expect((await d.setting.findUniqueOrThrow({ where: { key: 'trading.risk' } })).value).toMatchObject({ maxExposurePct: 0.6, maxOrdersPerMinute: 8 })
+    // The stored fraction is shown as the percentage typed.
+    await page.reload()
+    await expect.poll(() => page.inputValue('#maxExposurePct')).toBe('60')
 
     // Kill switch: the dialog can be dismissed (Esc) without effect, then confirmed.
     await testId('kill-switch-toggle').click()
@@ -349,7 +377,7 @@ describe('live pages', () => {
 
   it('add form: live quote preview with limits, a level outside the band, and the order auto-trade would send', async () => {
     const d = await db()
-    await d.accountSnapshot.create({ data: { id: 1, totalAssetMilli: 1_000_000_000n, cashMilli: 800_000_000n, frozenCashMilli: 0n, marketValueMilli: 200_000_000n, takenAt: new Date() } })
+    await d.accountSnapshot.create({ data: { brokerAccountId: await defaultBrokerAccountId(), totalAssetMilli: 1_000_000_000n, cashMilli: 800_000_000n, frozenCashMilli: 0n, marketValueMilli: 200_000_000n, takenAt: new Date() } })
     await page.goto(`${stack.webUrl}/stocks/new`)
     await page.fill('#code', '600000')
     await expect.poll(() => testId('preview-last').textContent(), { timeout: 15_000 }).toBe('9.35')
@@ -375,6 +403,8 @@ describe('live pages', () => {
     await page.getByRole('button', { name: 'English' }).click()
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('Live monitor')
     expect(await testId('market-phase').textContent()).toContain('Continuous trading')
+    expect(await testId('dash-cond-600000.SH').textContent()).toBe('until 09-30 · 09:35–14:50 · ¥20,000 · rebound 1% · re-arm next day')
+    expect(await testId('dash-cond-510300.SH-expired').textContent()).toBe('Expired 09-11')
     await screenshot(page, 'dashboard-en')
     await page.getByRole('button', { name: '中文' }).click()
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('实时监测')

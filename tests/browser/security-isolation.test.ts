@@ -15,7 +15,7 @@ let bob: HttpClient
 const A = { email: 'alice@example.com', password: 'alice horse battery' }
 const B = { email: 'bob@example.com', password: 'bob horse battery' }
 const HMAC = 'isolation-hmac-secret-0123456789'
-const ids = { stockA: 0, stockB: 0, channelA: 0, channelB: 0, openOrderA: 0, filledOrderA: 0, notesA: [] as number[], noteB: 0, aliceId: 0, bobId: 0 }
+const ids = { stockA: 0, stockB: 0, channelA: 0, channelB: 0, openOrderA: 0, filledOrderA: 0, notesA: [] as number[], noteB: 0, aliceId: 0, bobId: 0, accountA: 0 }
 const stockBody = (code: string, name: string) => ({ code, name, entryLow: '9.20', entryHigh: '9.50', takeProfit: '10.50', stopLoss: '8.80' })
 const channelBody = (url: string) => ({ type: 'WEBHOOK', name: 'mine now', events: ['*'], config: { url }, secrets: { hmacSecret: 'attacker-hmac-secret-0123456789' } })
 
@@ -44,6 +44,11 @@ beforeAll(async () => {
   ids.stockB = await made(bob.post('/api/stocks', stockBody('000001.SZ', 'Bob的股票')))
   ids.channelA = await made(alice.post('/api/channels', { type: 'WEBHOOK', name: 'alice hook', events: ['*'], config: { url: `${rx.baseUrl}/alice` }, secrets: { hmacSecret: HMAC } }))
   ids.channelB = await made(bob.post('/api/channels', { type: 'WEBHOOK', name: 'bob hook', events: ['*'], config: { url: `${rx.baseUrl}/bob` }, secrets: { hmacSecret: HMAC } }))
+
+  // A broker account of Alice's own (issue 13), with a bridge token that must never reach Bob.
+  const acc = await alice.post('/api/broker-accounts', { name: 'Alice QMT', kind: 'qmt', host: '127.0.0.1', port: 9, qmtAccountId: 'ALICE-1', token: 'alice-bridge-token-1234' })
+  expect(acc.status, acc.text).toBe(201)
+  ids.accountA = (acc.json as { id: number }).id
 
   // What the worker writes for Alice: a trigger, an open order (with a bridge id) and a filled one, notifications.
   const { seedOrder, seedTrigger } = await import('../web/helpers')
@@ -105,6 +110,13 @@ describe('user B and user A', () => {
       ['PUT', `/api/channels/${ids.channelA}`, channelBody('https://evil.example/')],
       ['POST', `/api/channels/${ids.channelA}/test`],
       ['DELETE', `/api/channels/${ids.channelA}`],
+      ['GET', `/api/broker-accounts/${ids.accountA}`],
+      ['PATCH', `/api/broker-accounts/${ids.accountA}`, { name: 'mine now', kind: 'qmt', host: 'evil.example', port: 8000, token: 'attacker-token' }],
+      ['PATCH', `/api/broker-accounts/${ids.accountA}`, { disabled: true }],
+      ['POST', `/api/broker-accounts/${ids.accountA}/test`, {}],
+      ['PUT', `/api/broker-accounts/${ids.accountA}/shares`, { email: B.email, canTrade: true }],
+      ['DELETE', `/api/broker-accounts/${ids.accountA}/shares`, { email: B.email }],
+      ['POST', `/api/broker-accounts/${ids.accountA}/kill-switch`, { on: true }],
     ]
     const before = await fingerprint()
     const failures: string[] = []
@@ -129,6 +141,20 @@ describe('user B and user A', () => {
     expect((await alice.get('/api/notifications/unread-count')).json).toEqual({ unread: 2 })
   })
 
+  it("B's broker-account list has the shared default account, never A's own account or its token", async () => {
+    const list = await bob.get('/api/broker-accounts')
+    expect(list.status).toBe(200)
+    const accounts = (list.json as { accounts: Array<{ id: number; isDefault: boolean; access: string }> }).accounts
+    expect(accounts.map((a) => a.id)).not.toContain(ids.accountA)
+    expect(accounts.find((a) => a.isDefault)).toMatchObject({ access: 'trade' })
+    expect(list.text).not.toContain('Alice QMT')
+    expect(list.text).not.toContain('alice-bridge-token')
+    // A sees her own, with only the token's hint.
+    const mine = await alice.get(`/api/broker-accounts/${ids.accountA}`)
+    expect(mine.json).toMatchObject({ name: 'Alice QMT', access: 'manage', tokenHint: '••••1234' })
+    expect(mine.text).not.toContain('alice-bridge-token')
+  })
+
   it("B's read-all marks only B's notifications", async () => {
     expect((await bob.post('/api/notifications/read-all')).json).toEqual({ updated: 1 })
     expect((await bob.get('/api/notifications/unread-count')).json).toEqual({ unread: 0 })
@@ -136,19 +162,17 @@ describe('user B and user A', () => {
   })
 
   it("A's pages are not found for B", async () => {
-    // The (app) layout streams (loading.tsx), so Next sends notFound() as its 404 page inside an
-    // HTTP 200 — the same answer as for an id that does not exist.
-    const NOT_FOUND = 'NEXT_HTTP_ERROR_FALLBACK;404'
+    // HTTP 404 (our own not-found page; tests/browser/demo-defects.test.ts looks at it in the
+    // browser) — the same answer as for an id that does not exist.
     for (const p of [`/stocks/${ids.stockA}`, `/stocks/${ids.stockA}/edit`]) {
       const res = await bob.get(p)
-      expect(res.status, p).toBeLessThan(500)
-      expect(res.text, p).toContain(NOT_FOUND)
+      expect(res.status, p).toBe(404)
       expect(res.text, p).not.toContain('Alice专属')
-      expect((await bob.get(p.replace(String(ids.stockA), '987654'))).text).toContain(NOT_FOUND)
+      expect((await bob.get(p.replace(String(ids.stockA), '987654'))).status, p).toBe(404)
     }
     const own = await alice.get(`/stocks/${ids.stockA}`)
+    expect(own.status).toBe(200)
     expect(own.text).toContain('Alice专属')
-    expect(own.text).not.toContain(NOT_FOUND)
     const orders = await bob.get('/orders')
     expect(orders.status).toBe(200)
     expect(orders.text).not.toContain('Alice专属')
@@ -159,7 +183,7 @@ describe('user B and user A', () => {
     expect(((await alice.get('/api/notifications')).json as { items: Array<{ id: number }> }).items.map((n) => n.id)).not.toContain(ids.noteB)
     for (const [path, body] of [
       ['/api/settings/kill-switch', { on: true }],
-      ['/api/settings/risk', { maxExposurePct: 1, maxOrdersPerMinute: 600, maxActiveOrdersPerStock: 20, duplicateWindowSec: 0, maxQuoteAgeSec: 3600 }],
+      ['/api/settings/risk', { maxExposurePct: 100, maxOrdersPerMinute: 600, maxActiveOrdersPerStock: 20, duplicateWindowSec: 0, maxQuoteAgeSec: 3600 }],
       ['/api/settings/broker', { mode: 'qmt', host: 'evil.example', port: 8000 }],
       ['/api/settings/monitor', { intervalSeconds: 1, quoteProviders: ['tencent'] }],
     ] as const) {

@@ -29,3 +29,18 @@ export function duplicateOrders(db: Array<{ clientOrderId: string }>, bridge: Ar
   const repeats = [...seen.values()].reduce((n, c) => n + Math.max(0, c - 1), 0)
   return { duplicates: repeats + orphans, orphans }
 }
+
+/** Exchange statuses of an order still working at the counter (48 未报 … 52 部成待撤, 55 部成). */
+export const LIVE_AT_EXCHANGE = new Set([48, 49, 50, 51, 52, 55])
+
+/**
+ * Orders our database calls FAILED or CANCELLED while the exchange's own book holds them live: an
+ * abandoned live order (it may still fill with nobody tracking it). Matched by the order remark,
+ * which is DingPan's clientOrderId.
+ */
+export function abandonedLive(db: Array<{ clientOrderId: string; status: string }>, bridge: Array<{ order_remark: string; order_status: number }>): Array<{ clientOrderId: string; status: string; exchangeStatus: number }> {
+  const book = new Map(bridge.map((b) => [b.order_remark, b.order_status]))
+  return db
+    .filter((o) => (o.status === 'FAILED' || o.status === 'CANCELLED') && LIVE_AT_EXCHANGE.has(book.get(o.clientOrderId) ?? -1))
+    .map((o) => ({ clientOrderId: o.clientOrderId, status: o.status, exchangeStatus: book.get(o.clientOrderId)! }))
+}

@@ -44,7 +44,7 @@ describe(`two workers on PostgreSQL over ${TRIGGERS} triggers`, () => {
     const user = await createUser('two@example.com', 'x', 'ADMIN')
     const codes = benchCodes(TRIGGERS)
     const inputs = codes.map((code) =>
-      stockInputSchema.parse({ code, name: 'TWO', entryLow: '9.00', entryHigh: '9.10', takeProfit: '9.50', stopLoss: '8.80', quant: { autoTrade: true, maxPositionPct: 0.0001, minTradeAmount: 100 } }),
+      stockInputSchema.parse({ code, name: 'TWO', entryLow: '9.00', entryHigh: '9.10', takeProfit: '9.50', stopLoss: '8.80', quant: { autoTrade: true, maxPositionPct: 0.01, minTradeAmount: 100 } }),
     )
     for (let i = 0; i < inputs.length; i += 500) await createStocksBulk(user.id, inputs.slice(i, i + 500))
     const { putSetting } = await import('@/lib/db/settings')

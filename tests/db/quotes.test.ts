@@ -42,4 +42,12 @@ describe.each(providers())('stored quotes on %s', (provider) => {
     expect(bars[0]).toMatchObject({ openMilli: 9400, highMilli: 9410, lowMilli: 9400, closeMilli: 9410 })
     expect(bars[0]!.minute.toISOString()).toBe(minute.toISOString())
   })
+
+  it('stores nulls, a suspension, large volumes and an empty book exactly', async () => {
+    const q = { ...quote('000001.SZ', 11.5, '2026-11-23T01:36:00.000Z'), limitUp: null, limitDown: null, suspended: true, volume: 3_000_000_000, amount: 9_876_543_210.5, bids: [], asks: [] }
+    await saveQuotes([q], [], new Date('2026-11-23T01:36:00.100Z'))
+    const [s] = await getSnapshots(['000001.SZ'])
+    expect(s).toMatchObject({ lastMilli: 11500, limitUpMilli: null, limitDownMilli: null, suspended: true, volume: 3_000_000_000n, amountMilli: 9_876_543_210_500n, bids: [], asks: [] })
+    expect(s!.quoteTime.toISOString()).toBe('2026-11-23T01:36:00.000Z')
+  })
 })

@@ -26,15 +26,20 @@ import { startReceiver, type Receiver } from '../notify/helpers/receiver'
 import { webhookReceiver } from '../notify/helpers/platforms'
 import { freePort, simEnv, spawnNode, startSim, waitFor, type Proc, type SimReady } from '../../scripts/stack'
 import { encodeSegment, fromValue, idSegment, queryString, wireBody, nastyString, type IdChoice, type WireBody } from './arbitraries'
-import { stockInputSchema, autoTradeToggleSchema } from '@/lib/schemas/stock'
+import { stockInputSchema, autoTradeToggleSchema, manageQuantitySchema } from '@/lib/schemas/stock'
 import { brokerFormSchema, cancelAllOrdersSchema, killSwitchFormSchema, monitorFormSchema, riskFormSchema } from '@/lib/schemas/settings'
 import { calendarDeleteSchema, calendarImportSchema, calendarPreviewSchema, calendarYearQuerySchema } from '@/lib/schemas/calendar'
 import { localeSchema, setupSchema } from '@/lib/schemas/auth'
 import { markReadSchema, notificationQuerySchema } from '@/lib/schemas/notifications'
 import { orderQuerySchema } from '@/lib/schemas/orders'
+import { exportQuerySchema, pnlQuerySchema } from '@/lib/schemas/pnl'
+import { stockBulkSchema, watchlistImportSchema } from '@/lib/schemas/watchlist'
 import { quotePreviewSchema } from '@/lib/schemas/preview'
+import { replayRequestSchema } from '@/lib/schemas/replay'
+import { exRightsDecisionSchema } from '@/lib/schemas/ex-rights'
 import { validateChannelInput, type ChannelErrorKey } from '@/lib/schemas/channels'
 import { messages } from '@/lib/i18n/messages'
+import { accountEnableSchema, accountKillSchema, accountShareSchema, accountUnshareSchema, brokerAccountFormSchema } from '@/lib/schemas/broker-accounts'
 import { unpairedSurrogatePath } from '@/lib/http/surrogates'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_121)
@@ -60,6 +65,7 @@ const fixtures = {
   channels: { put: 0, test: 0, del: 0, foreign: 0 },
   orders: { filled: 0, noBridgeId: 0, foreign: 0 },
   notifications: { own: [] as number[], foreign: 0 },
+  accounts: { own: 0 },
 }
 
 const zhT = (k: ChannelErrorKey) => messages.zh.channels.errors[k]
@@ -114,6 +120,11 @@ beforeAll(async () => {
   fixtures.stocks.del = await stock(admin, '000001.SZ', '平安银行')
   fixtures.stocks.read = await stock(admin, '601398.SH', '工商银行')
   fixtures.stocks.foreign = await stock(other, '600036.SH', '招商银行')
+
+  // A broker account of the admin's own (the admin manages every account, so none is foreign to them).
+  const acc = await admin.post('/api/broker-accounts', { name: 'fuzz paper', kind: 'paper' })
+  expect(acc.status, acc.text).toBe(201)
+  fixtures.accounts.own = (acc.json as { id: number }).id
 
   const channel = async (c: HttpClient, name: string) => {
     const r = await c.post('/api/channels', { type: 'WEBHOOK', name, events: ['*'], config: { url: `${rx.baseUrl}/hook` }, secrets: { hmacSecret: HMAC } })
@@ -171,6 +182,8 @@ interface Spec {
   localise?: (input: Record<string, unknown>) => Record<string, unknown>
   /** Admin-only route (the fuzz user is the admin). */
   admin?: boolean
+  /** A Server-Sent Events stream: read until its first event, then hang up. */
+  stream?: boolean
   note: string
 }
 
@@ -189,10 +202,10 @@ const validStock = () => ({
   entryHigh: '9.50',
   takeProfit: '10.50',
   stopLoss: '8.80',
-  trailingStopPct: '0.05',
+  trailingStopPct: '5',
   enabled: true,
   notes: 'fuzz',
-  quant: { autoTrade: false, maxPositionPct: 0.2, minTradeAmount: 5000, entryPriceMode: 'BEST_OPPOSITE', entryOffsetTicks: 0, unfilledTimeoutSec: 120, hysteresisPct: 0.005 },
+  quant: { autoTrade: false, maxPositionPct: 20, minTradeAmount: 5000, entryPriceMode: 'BEST_OPPOSITE', entryOffsetTicks: 0, unfilledTimeoutSec: 120, hysteresisPct: 0.5 },
 })
 const validChannel = () => ({ type: 'WEBHOOK', name: 'fuzz', enabled: true, events: ['severity:CRITICAL', 'TRIGGER_ENTRY'], config: { url: 'http://127.0.0.1:9/hook', signatureHeader: 'X-Sig' }, secrets: { hmacSecret: 'a-valid-hmac-secret-123' }, clearSecrets: [] })
 const validBroker = () => ({ mode: 'qmt', host: '127.0.0.1', port: 8000, accountId: '55001234', token: 'fuzz-token', timeoutMs: 2000 })
@@ -204,12 +217,43 @@ const localBroker = (input: Record<string, unknown>) => {
   return { ...input, host: '127.0.0.1', port: Number(input.port) % 2 === 0 ? Number(bridge.port) : 9, timeoutMs: 2000 }
 }
 
+const validAccount = () => ({ name: 'fuzz account', kind: 'qmt', host: '127.0.0.1', port: 8000, qmtAccountId: '55001234', token: 'fuzz-token', timeoutMs: 2000, risk: { maxOrdersPerMinute: 5, maxOrderValue: '' } })
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
+/** PATCH /api/broker-accounts/[id]: `{disabled}` alone enables / disables; any other object is the account form. */
+const acceptsAccountPatch = (v: unknown) => isObject(v) && (Object.keys(v).length === 1 && Object.hasOwn(v, 'disabled') ? ok(accountEnableSchema)(v) : ok(brokerAccountFormSchema)(v))
+/** POST /api/broker-accounts/[id]/test: `{}` tests the stored connection; any other object is the account form. */
+const acceptsAccountTest = (v: unknown) => isObject(v) && (Object.keys(v).length === 0 || ok(brokerAccountFormSchema)(v))
+/** An account's bridge address that passed validation is pointed at the paper exchange's bridge (or a closed local port). */
+const localAccount = (input: Record<string, unknown>) => {
+  if (input.kind !== 'qmt') return input
+  const bridge = new URL(sim.ready.bridgeUrl)
+  return { ...input, host: '127.0.0.1', port: Number(input.port) % 2 === 0 ? Number(bridge.port) : 9, timeoutMs: 2000 }
+}
+
 const NEXTAUTH_ACTIONS = ['csrf', 'session', 'providers', 'signin', 'signin/credentials', 'signout', 'callback/credentials', 'error', 'verify-request', '_log', 'callback/nope', 'nope']
 
 const SPECS: Spec[] = [
-  { method: 'GET', template: '/api/account', weight: 1, input: 'query', note: 'fuzzed query (ignored); live account from the paper exchange' },
+  { method: 'GET', template: '/api/account', weight: 1, input: 'query', queryKeys: { account: ['1', '2', '0', '99999999999', 'x'] }, note: 'fuzzed ?account= (own, foreign, missing, garbage: 404, never another user\'s account); live account from the paper exchange' },
   { method: 'GET', template: '/api/auth/[...nextauth]', weight: 2, input: 'nextauth', note: "next-auth's actions and fuzzed sub-paths with fuzzed queries" },
   { method: 'POST', template: '/api/auth/[...nextauth]', weight: 3, input: 'nextauth', note: 'next-auth actions with fuzzed form and JSON bodies (sign-in attempts with fuzzed credentials)' },
+  { method: 'GET', template: '/api/broker-accounts', weight: 1, input: 'query', note: 'fuzzed query (ignored); never a token' },
+  { method: 'POST', template: '/api/broker-accounts', weight: 3, input: 'json', valid: validAccount, accepts: ok(brokerAccountFormSchema), localise: localAccount, note: 'mutations of the account form (a QMT one needs its token); an accepted bridge address is pointed at the local paper exchange or a closed local port' },
+  { method: 'GET', template: '/api/broker-accounts/[id]', weight: 1, input: 'none', ids: () => ({ own: [fixtures.accounts.own], foreign: [] }), note: 'own / missing / garbage ids (the fuzz user is the admin: every account is theirs to manage)' },
+  {
+    method: 'PATCH',
+    template: '/api/broker-accounts/[id]',
+    weight: 3,
+    input: 'json',
+    ids: () => ({ own: [fixtures.accounts.own], foreign: [] }),
+    valid: validAccount,
+    accepts: acceptsAccountPatch,
+    localise: localAccount,
+    note: 'mutations of the account form or {disabled} on own / missing / garbage ids; bridge addresses local only',
+  },
+  { method: 'POST', template: '/api/broker-accounts/[id]/test', weight: 2, input: 'json', ids: () => ({ own: [fixtures.accounts.own], foreign: [] }), valid: () => ({}), accepts: acceptsAccountTest, localise: localAccount, note: '{} (the stored connection) and mutations; connects only to the local paper exchange / a closed local port' },
+  { method: 'PUT', template: '/api/broker-accounts/[id]/shares', weight: 2, input: 'json', ids: () => ({ own: [fixtures.accounts.own], foreign: [] }), valid: () => ({ email: 'bob@example.com', canTrade: false }), accepts: ok(accountShareSchema), note: 'mutations of {email, canTrade} (an unknown email: 400 on the field)' },
+  { method: 'DELETE', template: '/api/broker-accounts/[id]/shares', weight: 1, input: 'json', ids: () => ({ own: [fixtures.accounts.own], foreign: [] }), valid: () => ({ email: 'bob@example.com' }), accepts: ok(accountUnshareSchema), note: 'mutations of {email} (not shared: 400 on the field)' },
+  { method: 'POST', template: '/api/broker-accounts/[id]/kill-switch', weight: 1, input: 'json', ids: () => ({ own: [fixtures.accounts.own], foreign: [] }), valid: () => ({ on: false, reason: 'fuzz' }), accepts: ok(accountKillSchema), note: 'mutations of {on, reason}' },
   { method: 'GET', template: '/api/channels/[id]', weight: 1, input: 'none', ids: () => ({ own: [fixtures.channels.put, fixtures.channels.test], foreign: [fixtures.channels.foreign] }), note: 'own / foreign / missing / garbage ids' },
   {
     method: 'PUT',
@@ -252,7 +296,8 @@ const SPECS: Spec[] = [
     },
     note: 'mutations of a valid WEBHOOK channel (created channels are never sent to)',
   },
-  { method: 'GET', template: '/api/dashboard', weight: 1, input: 'query', note: 'fuzzed query (ignored)' },
+  { method: 'GET', template: '/api/dashboard', weight: 1, input: 'query', queryKeys: { account: ['1', '2', '0', '99999999999', 'x'] }, note: 'fuzzed ?account= (own, foreign, missing, garbage: 404)' },
+  { method: 'GET', template: '/api/ex-rights', weight: 1, input: 'query', note: 'fuzzed query (ignored)' },
   { method: 'GET', template: '/api/health', weight: 1, input: 'query', note: 'fuzzed query (ignored)' },
   { method: 'PUT', template: '/api/me/locale', weight: 2, input: 'json', valid: () => ({ locale: 'en' }), accepts: ok(localeSchema), note: 'mutations of {locale}' },
   { method: 'POST', template: '/api/notifications/read-all', weight: 1, input: 'none', note: 'any body (ignored)' },
@@ -262,7 +307,7 @@ const SPECS: Spec[] = [
     template: '/api/notifications',
     weight: 3,
     input: 'query',
-    queryKeys: { type: ['TRIGGER_ENTRY', 'ORDER_FILLED'], stockId: ['1', '2'], from: ['2026-11-01', '2026-02-31', '0000-01-01'], to: ['2026-11-30'], unread: ['1', '0', 'true'], page: ['1', '2', '0', '100000'], pageSize: ['20', '100', '101'] },
+    queryKeys: { type: ['TRIGGER_ENTRY', 'ORDER_FILLED'], stockId: ['1', '2'], account: ['1', '2', '0', '99999999999', 'x'], from: ['2026-11-01', '2026-02-31', '0000-01-01'], to: ['2026-11-30'], unread: ['1', '0', 'true'], page: ['1', '2', '0', '100000'], pageSize: ['20', '100', '101'] },
     accepts: ok(notificationQuerySchema),
     note: 'fuzzed filter/paging parameters',
   },
@@ -280,18 +325,46 @@ const SPECS: Spec[] = [
     template: '/api/orders',
     weight: 3,
     input: 'query',
-    queryKeys: { status: ['open', 'FILLED', 'PENDING', 'nope'], stockId: ['1', '2'], side: ['BUY', 'SELL', 'buy'], from: ['2026-11-01', '0000-01-01'], to: ['2026-11-30', '2026-02-31'], page: ['1', '0'], pageSize: ['20', '100', '101'] },
+    queryKeys: { status: ['open', 'FILLED', 'PENDING', 'nope'], stockId: ['1', '2'], account: ['1', '2', '0', '99999999999', 'x'], side: ['BUY', 'SELL', 'buy'], from: ['2026-11-01', '0000-01-01'], to: ['2026-11-30', '2026-02-31'], page: ['1', '0'], pageSize: ['20', '100', '101'] },
     accepts: ok(orderQuerySchema),
     note: 'fuzzed filter/paging parameters',
+  },
+  {
+    method: 'GET',
+    template: '/api/pnl',
+    weight: 2,
+    input: 'query',
+    queryKeys: { from: ['2026-11-01', '2026-11-23', '0000-01-01', '2026-02-31'], to: ['2026-11-30', '2026-10-01', 'x'], stockId: ['1', '2', '0', '99999999999'] },
+    accepts: ok(pnlQuerySchema),
+    note: 'fuzzed day range / stock of the realised P&L (own fills only)',
+  },
+  { method: 'GET', template: '/api/push/vapid-public-key', weight: 1, input: 'query', note: 'fuzzed query (ignored); answers the VAPID public key only (Web Push subscriptions)' },
+  {
+    method: 'GET',
+    template: '/api/export',
+    weight: 2,
+    input: 'query',
+    queryKeys: { kind: ['orders', 'fills', 'notifications', 'pnl', 'trades'], format: ['csv', 'json', 'xlsx'], from: ['2026-11-01', '2025-11-01', '2026-02-31'], to: ['2026-11-30', '2026-10-01', '2027-12-31'] },
+    accepts: ok(exportQuerySchema),
+    note: 'fuzzed export kind, format and day range (CSV/JSON of own rows only)',
   },
   {
     method: 'POST',
     template: '/api/quotes/preview',
     weight: 3,
     input: 'json',
-    valid: () => ({ code: '600000.SH', entryLow: '9.20', entryHigh: '9.50', takeProfit: '10.50', stopLoss: '8.80', trailingStopPct: '0.05', quant: { autoTrade: true, maxPositionPct: '0.2', minTradeAmount: 5000, entryPriceMode: 'LATEST_OFFSET', entryOffsetTicks: 1 } }),
+    valid: () => ({ code: '600000.SH', entryLow: '9.20', entryHigh: '9.50', takeProfit: '10.50', stopLoss: '8.80', trailingStopPct: '5', quant: { autoTrade: true, maxPositionPct: '20', minTradeAmount: 5000, entryPriceMode: 'LATEST_OFFSET', entryOffsetTicks: 1 } }),
     accepts: ok(quotePreviewSchema),
     note: 'mutations of a preview request; quotes from the paper exchange',
+  },
+  {
+    method: 'POST',
+    template: '/api/replay',
+    weight: 2,
+    input: 'json',
+    valid: () => ({ code: '600000.SH', entryLow: '9.20', entryHigh: '9.50', takeProfit: '10.50', stopLoss: '8.80', trailingStopPct: '5', range: '20', bar: 'day', cash: 100000, source: 'auto', quant: { antiSpikeCount: '2', unfilledTimeoutSec: '60', stopLossPriceMode: 'MARKET' }, variants: [{ label: '-3%', stopLoss: '8.90' }] }),
+    accepts: ok(replayRequestSchema),
+    note: "mutations of a replay request (levels, range, bar size, cash, source incl. DingPan's stored bars, quant settings, variants); K-lines from the paper exchange",
   },
   { method: 'PUT', template: '/api/settings/broker', weight: 3, input: 'json', admin: true, valid: validBroker, accepts: ok(brokerFormSchema), localise: localBroker, note: 'mutations of the broker form; an accepted bridge address is pointed at the local paper exchange or a closed local port' },
   { method: 'POST', template: '/api/settings/broker/test', weight: 3, input: 'json', admin: true, valid: validBroker, accepts: ok(brokerFormSchema), localise: localBroker, note: 'mutations of the broker form; connects only to the local paper exchange / a closed local port' },
@@ -343,7 +416,7 @@ const SPECS: Spec[] = [
     weight: 3,
     input: 'json',
     admin: true,
-    valid: () => ({ maxExposurePct: 0.8, maxOrderValue: 200000, maxOrdersPerMinute: 10, maxActiveOrdersPerStock: 2, duplicateWindowSec: 60, maxDailyRealizedLoss: '', maxQuoteAgeSec: 15 }),
+    valid: () => ({ maxExposurePct: 80, maxOrderValue: 200000, maxOrdersPerMinute: 10, maxActiveOrdersPerStock: 2, duplicateWindowSec: 60, maxDailyRealizedLoss: '', maxQuoteAgeSec: 15 }),
     accepts: ok(riskFormSchema),
     note: 'mutations of the risk form',
   },
@@ -352,13 +425,35 @@ const SPECS: Spec[] = [
   { method: 'GET', template: '/api/status', weight: 1, input: 'query', note: 'fuzzed query (ignored)' },
   { method: 'PUT', template: '/api/stocks/[id]/auto-trade', weight: 2, input: 'json', ids: () => ({ own: [fixtures.stocks.read], foreign: [fixtures.stocks.foreign] }), valid: () => ({ autoTrade: true }), accepts: ok(autoTradeToggleSchema), note: 'mutations of {autoTrade} on own / foreign / missing / garbage ids' },
   { method: 'GET', template: '/api/stocks/[id]/detail', weight: 1, input: 'none', ids: () => ({ own: [fixtures.stocks.read, fixtures.stocks.put], foreign: [fixtures.stocks.foreign] }), note: 'own / foreign / missing / garbage ids' },
-  { method: 'POST', template: '/api/stocks/[id]/manage-position', weight: 1, input: 'none', ids: () => ({ own: [fixtures.stocks.read], foreign: [fixtures.stocks.foreign] }), note: 'own (no broker position: 409) / foreign / missing / garbage ids' },
+  { method: 'POST', template: '/api/stocks/[id]/manage-position', weight: 2, input: 'json', ids: () => ({ own: [fixtures.stocks.read], foreign: [fixtures.stocks.foreign] }), valid: () => ({ quantity: 100 }), accepts: ok(manageQuantitySchema), note: 'mutations of {quantity} on own (no broker position: 409) / foreign / missing / garbage ids' },
+  { method: 'POST', template: '/api/stocks/[id]/unarchive', weight: 1, input: 'none', ids: () => ({ own: [fixtures.stocks.read], foreign: [fixtures.stocks.foreign] }), note: 'own (live: unchanged) / foreign / missing / garbage ids' },
+  { method: 'POST', template: '/api/stocks/[id]/resume-exits', weight: 1, input: 'none', ids: () => ({ own: [fixtures.stocks.read], foreign: [fixtures.stocks.foreign] }), note: 'own (exits not paused: 409) / foreign / missing / garbage ids' },
   { method: 'POST', template: '/api/stocks/[id]/rearm', weight: 1, input: 'none', ids: () => ({ own: [fixtures.stocks.read], foreign: [fixtures.stocks.foreign] }), note: 'own (not CLOSED: 409) / foreign / missing / garbage ids' },
+  { method: 'POST', template: '/api/stocks/[id]/ex-rights', weight: 2, input: 'json', ids: () => ({ own: [fixtures.stocks.read], foreign: [fixtures.stocks.foreign] }), valid: () => ({ adjustmentId: 1, decision: 'dismiss' }), accepts: ok(exRightsDecisionSchema), note: 'mutations of {adjustmentId, decision} on own (no such adjustment: 404) / foreign / missing / garbage ids' },
   { method: 'GET', template: '/api/stocks/[id]', weight: 1, input: 'none', ids: () => ({ own: [fixtures.stocks.read], foreign: [fixtures.stocks.foreign] }), note: 'own / foreign / missing / garbage ids' },
   { method: 'PUT', template: '/api/stocks/[id]', weight: 5, input: 'json', ids: () => ({ own: [fixtures.stocks.put], foreign: [fixtures.stocks.foreign] }), valid: validStock, accepts: ok(stockInputSchema), note: 'mutations of a valid monitor on own / foreign / missing / garbage ids' },
   { method: 'DELETE', template: '/api/stocks/[id]', weight: 1, input: 'none', ids: () => ({ own: [fixtures.stocks.del], foreign: [fixtures.stocks.foreign] }), note: 'own (archived once) / foreign / missing / garbage ids' },
+  { method: 'GET', template: '/api/stream', weight: 1, input: 'query', stream: true, note: 'fuzzed query (ignored) and Last-Event-ID header; read up to the first event, then hung up' },
   { method: 'GET', template: '/api/stocks', weight: 1, input: 'query', queryKeys: { archived: ['1', '0', 'true'] }, note: 'fuzzed query' },
   { method: 'POST', template: '/api/stocks', weight: 5, input: 'json', valid: () => ({ ...validStock(), code: '600519.SH', name: '贵州茅台' }), accepts: ok(stockInputSchema), note: 'mutations of a valid monitor (a valid one is created, or 409 when the code is taken)' },
+  {
+    method: 'POST',
+    template: '/api/stocks/import',
+    weight: 3,
+    input: 'json',
+    valid: () => ({ text: '代码,名称,买入下限,买入上限,止盈,止损\n601318,中国平安,50,52,60,45\nSH600000\n', commit: false }),
+    accepts: ok(watchlistImportSchema),
+    note: 'mutations of an import (preview; with commit only an error-free list is saved, else 400 per row)',
+  },
+  {
+    method: 'POST',
+    template: '/api/stocks/bulk',
+    weight: 2,
+    input: 'json',
+    valid: () => ({ ids: [fixtures.stocks.del, fixtures.stocks.foreign], action: 'disable' }),
+    accepts: ok(stockBulkSchema),
+    note: 'mutations of a bulk action on own and foreign stock ids (foreign: not found per id, never changed)',
+  },
 ]
 
 // -----------------------------------------------------------------------------------------------
@@ -420,8 +515,42 @@ function plan(spec: Spec, count: number, seed: number): Planned[] {
   })
 }
 
+const LAST_EVENT_IDS = ['', '0', '1', '7', '999999999999', '-1', '1e3', 'abc', '12345678901234567890', ' 5']
+
+/** A stream request: status and headers, and the body up to its first event (then hung up). */
+async function sendStream(c: HttpClient, r: Planned): Promise<HttpAnswer> {
+  const ac = new AbortController()
+  const headers: Record<string, string> = { accept: 'text/event-stream', 'last-event-id': LAST_EVENT_IDS[r.path.length % LAST_EVENT_IDS.length]! }
+  if (c.cookie) headers.cookie = c.cookie
+  const res = await fetch(`${base}${r.path}`, { headers, signal: ac.signal })
+  let text = ''
+  try {
+    if (!(res.headers.get('content-type') ?? '').startsWith('text/event-stream')) text = await res.text()
+    else {
+      const dec = new TextDecoder()
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        text += dec.decode(chunk, { stream: true })
+        if (/\nevent: \w+\ndata: .*\n\n/.test(text)) break
+      }
+    }
+  } finally {
+    ac.abort()
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = undefined
+  }
+  return { status: res.status, headers: res.headers, text, json }
+}
+
 async function send(c: HttpClient, r: Planned): Promise<HttpAnswer & { ms: number }> {
   const started = Date.now()
+  if (r.spec.stream) {
+    const answer = await Promise.race([sendStream(c, r), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no first event within ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS))])
+    return { ...answer, ms: Date.now() - started }
+  }
   const answer = await Promise.race([
     c.request(r.spec.method, r.path, r.body ? { raw: r.body.bytes, contentType: r.body.contentType } : {}),
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS)),
@@ -508,6 +637,7 @@ describe('API fuzz', () => {
           problem(r, a, 'accepted input the schema refuses')
         }
         if (r.id && r.id.kind !== 'own') problem(r, a, `2xx on a ${r.id.kind} id`)
+        if (r.spec.stream && (!(a.headers.get('content-type') ?? '').startsWith('text/event-stream') || !/^retry: \d+\n\nid: \d+\nevent: (hello|change|reset)\n/.test(a.text))) problem(r, a, 'not an event stream opening with its first event')
       } else if (a.status >= 400 && a.status < 500) {
         const shape = errorShapeProblems(a)
         if (shape.length) problem(r, a, `4xx shape (${shape.join('; ')})`)
@@ -566,6 +696,10 @@ describe('API fuzz', () => {
     // The other user's rows are as they were; the prototype-pollution attempts gave nobody rights.
     expect((await other.get(`/api/stocks/${fixtures.stocks.foreign}`)).status).toBe(200)
     expect((await other.put('/api/settings/kill-switch', { on: true })).status).toBe(403)
+    // The admin's broker account (which the fuzz may have shared with the other user) is hidden from
+    // them once unshared: 404, never 403.
+    await admin.request('DELETE', `/api/broker-accounts/${fixtures.accounts.own}/shares`, { body: { email: 'bob@example.com' } })
+    expect((await other.get(`/api/broker-accounts/${fixtures.accounts.own}`)).status).toBe(404)
 
     const summary = {
       suite: 'api-fuzz',

@@ -86,7 +86,7 @@ describe('blocked exits: property', () => {
             const fired: MonitorInput = { ...m, state: e.state, highestSinceEntry: e.highestSinceEntry, memo: JSON.parse(JSON.stringify(e.memo)) }
             const r =
               s.t === 'fail'
-                ? applyOrderOutcome(fired, { side: 'sell', kind: 'STOP_LOSS', filledQuantity: 0, outcome: s.outcome, cancelledBy: 'timeout', remainingVolume: 1000, now: t })
+                ? applyOrderOutcome(fired, { side: 'sell', kind: 'STOP_LOSS', filledQuantity: 0, outcome: s.outcome, cancelledBy: 'system', remainingVolume: 1000, now: t })
                 : applyOrderOutcome(fired, { side: 'sell', kind: 'STOP_LOSS', filledQuantity: 0, outcome: 'failed', blocked: s.t === 'kill' ? 'kill_switch' : 'withdrawn', remainingVolume: 1000, now: t })
             if (s.t === 'fail') failures++
             expect(r.state).toBe('HOLDING')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { applyOrderOutcome, emptyMemo, evaluate, markPositionManaged, rearm, setEnabled, type MonitorInput, type TransitionResult } from '@/lib/market'
+import { applyOrderOutcome, emptyMemo, evaluate, markPositionManaged, normalizeMemo, rearm, setEnabled, type MonitorInput, type TransitionResult } from '@/lib/market'
 import { at, monitor, quote } from './helpers'
 
 const NOW = at('10:30')
@@ -74,7 +74,7 @@ describe('applyOrderOutcome: exits', () => {
     let m = exiting()
     const seen: string[] = []
     for (let i = 0; i < 3; i++) {
-      const r = applyOrderOutcome(m, { side: 'sell', filledQuantity: 0, outcome: i === 1 ? 'rejected' : 'cancelled', cancelledBy: 'timeout', remainingVolume: 1000, now: NOW })
+      const r = applyOrderOutcome(m, { side: 'sell', filledQuantity: 0, outcome: i === 1 ? 'rejected' : 'cancelled', cancelledBy: 'system', remainingVolume: 1000, now: NOW })
       seen.push(`${r.state}:${r.episode}:${r.reason.code}`)
       m = { ...withResult(m, r), state: 'EXIT_PENDING' }
     }
@@ -83,6 +83,30 @@ describe('applyOrderOutcome: exits', () => {
     const held = { ...m, state: 'HOLDING' as const, position: { volume: 1000, canUseVolume: 1000 } }
     const e = evaluate(held, quote({ last: 8.5, time: at('10:31') }), at('10:31'))
     expect(e.signals).toMatchObject([{ kind: 'STOP_LOSS', action: 'notify', episode: 5 }])
+  })
+
+  it('an exit cancelled by the unfilled timeout (to re-price it) never uses the budget and never halts', () => {
+    let m = exiting()
+    for (let i = 0; i < 10; i++) {
+      const r = applyOrderOutcome(m, { side: 'sell', filledQuantity: 0, outcome: 'cancelled', cancelledBy: 'timeout', remainingVolume: 1000, now: NOW })
+      expect(r).toMatchObject({ state: 'HOLDING', reason: { code: 'EXIT_TIMEOUT_REPRICE' } })
+      expect(r.memo.autoExitHaltedDay ?? null).toBeNull()
+      m = { ...withResult(m, r), state: 'EXIT_PENDING' }
+    }
+  })
+
+  it('an exit cancelled for a higher-priority exit stays EXIT_PENDING on that exit (no budget, no re-arm)', () => {
+    const r = applyOrderOutcome(exiting(), { side: 'sell', filledQuantity: 300, outcome: 'partially_cancelled', cancelledBy: 'superseded', remainingVolume: 700, now: NOW })
+    expect(r).toMatchObject({ state: 'EXIT_PENDING', episode: 2, reason: { code: 'EXIT_SUPERSEDED' } })
+  })
+
+  it('the final state names its reason: every way to CLOSED stores it in the memo, a new episode clears it', () => {
+    const filled = applyOrderOutcome(exiting(), { side: 'sell', filledQuantity: 1000, outcome: 'filled', remainingVolume: 0, now: NOW })
+    expect(filled.state).toBe('CLOSED')
+    expect(filled.memo.closedReason).toMatchObject({ code: 'EXIT_FILLED' })
+    expect(normalizeMemo(JSON.parse(JSON.stringify(filled.memo))).closedReason).toMatchObject({ code: 'EXIT_FILLED', message: expect.stringContaining('清仓') })
+    const back = rearm({ ...exiting(), state: 'CLOSED', memo: filled.memo })
+    expect('memo' in back && back.memo.closedReason).toBeFalsy()
   })
 
   it('partial fill with shares left → HOLDING, new episode', () => {

@@ -86,6 +86,15 @@ describe('event routing presets', () => {
     expect(presetOf(['severity:WARNING', 'TRIGGER_ENTRY'])).toBeNull()
     expect(ROUTABLE_EVENT_TYPES).not.toContain('TEST')
   })
+
+  it('a rebound entry reaches every channel routed to entries, including lists stored before it had its own type', () => {
+    const before = EVENT_PRESETS.trading.filter((e) => e !== 'TRIGGER_REBOUND_ENTRY')
+    expect(channelWants(before, 'TRIGGER_REBOUND_ENTRY', EVENT_TYPES.TRIGGER_REBOUND_ENTRY)).toBe(true)
+    expect(channelWants(['TRIGGER_ENTRY'], 'TRIGGER_REBOUND_ENTRY', EVENT_TYPES.TRIGGER_REBOUND_ENTRY)).toBe(true)
+    expect(channelWants(['TRIGGER_REBOUND_ENTRY'], 'TRIGGER_ENTRY', EVENT_TYPES.TRIGGER_ENTRY)).toBe(false)
+    expect(channelWants(['ORDER_FILLED'], 'TRIGGER_REBOUND_ENTRY', EVENT_TYPES.TRIGGER_REBOUND_ENTRY)).toBe(false)
+    expect(presetOf(before)).toBe('trading')
+  })
 })
 
 describe('form → payload → validator', () => {

@@ -23,6 +23,11 @@ describe('dashboard helpers', () => {
     expect(quoteFreshness(at(11, 29, 59), at(12, 0), 'lunch_break', 15)).toEqual({ state: 'closed', ageSec: 1801 })
     expect(quoteFreshness(at(10, 0), null, 'unknown', 15)).toEqual({ state: 'unknown', ageSec: null })
     expect(quoteFreshness(at(10, 0), now, 'unknown', 15).state).toBe('unknown')
+    // A simulated clock at 12×: 36 market seconds are 3 real seconds of the feed — fresh; 240 are 20 — stale.
+    expect(quoteFreshness(at(10, 29, 24), now, 'continuous', 15, 12)).toEqual({ state: 'fresh', ageSec: 3 })
+    expect(quoteFreshness(at(10, 26), now, 'continuous', 15, 12)).toEqual({ state: 'stale', ageSec: 20 })
+    // Paused (speed 0): read as is.
+    expect(quoteFreshness(at(10, 29, 44), now, 'continuous', 15, 0)).toEqual({ state: 'stale', ageSec: 16 })
   })
 
   it('measures the distance to the entry zone and the levels from the last price', () => {
@@ -101,7 +106,7 @@ describe.each(providers())('dashboard on %s', (provider) => {
 
   it('shows the trailing level only while holding', async () => {
     const me = await makeUser()
-    const s = await makeStock(me, { trailingStopPct: '0.05' })
+    const s = await makeStock(me, { trailingStopPct: '5' })
     await getDb().monitoredStock.update({ where: { id: s.id }, data: { state: 'HOLDING', highestSinceEntryMilli: 10_370, positionQty: 1000 } })
     const d = await buildDashboard(me, { clock: fixedClock(at(10, 0)), defaults, staleAfterSec: 30 })
     expect(d.rows[0]).toMatchObject({ state: 'HOLDING', trailingLevel: 9.85, positionQty: 1000 })

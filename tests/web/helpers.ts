@@ -139,6 +139,7 @@ export async function clearWorkerTables() {
   await db.accountSnapshot.deleteMany({})
   await db.setting.deleteMany({})
   await db.auditLog.deleteMany({})
+  await db.exRightsAdjustment.deleteMany({})
   await db.quantConfig.deleteMany({})
   await db.monitoredStock.deleteMany({})
 }

@@ -3,6 +3,7 @@
 // paper exchange, a wrong token, a closed port). Quote preview: live quote through lib/quotes with
 // configured base URLs, limits, levels outside the band, the entry order from sizeOrder and the
 // account snapshot, "account unknown", and the stored-snapshot fallback.
+import { defaultBrokerAccountId } from '@/lib/db/broker-accounts'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { startPaperExchange, type PaperExchangeHandle } from '@/lib/paper'
@@ -25,7 +26,7 @@ describe('settings form schemas', () => {
     fc.assert(
       fc.property(
         fc.record({
-          maxExposurePct: fc.double({ min: -0.5, max: 1.5, noNaN: true }),
+          maxExposurePct: fc.oneof(fc.double({ min: -50, max: 150, noNaN: true }), fc.integer({ min: -5, max: 105 }).map((n) => `${n}%`)),
           maxOrderValue: fc.oneof(fc.constant(''), field(0, 1_000_000_000)),
           maxOrdersPerMinute: field(1, 600),
           maxActiveOrdersPerStock: field(1, 20),
@@ -39,14 +40,14 @@ describe('settings form schemas', () => {
         },
       ),
     )
-    expect(riskFormSchema.safeParse({ maxExposurePct: 0.8, maxOrderValue: '', maxOrdersPerMinute: 10, maxActiveOrdersPerStock: 1, duplicateWindowSec: 60, maxDailyRealizedLoss: '', maxQuoteAgeSec: 15 }).success).toBe(true)
+    expect(riskFormSchema.safeParse({ maxExposurePct: 80, maxOrderValue: '', maxOrdersPerMinute: 10, maxActiveOrdersPerStock: 1, duplicateWindowSec: 60, maxDailyRealizedLoss: '', maxQuoteAgeSec: 15 }).success).toBe(true)
   })
 
   it('gives field-level i18n keys for bad values', () => {
-    const r = riskFormSchema.safeParse({ maxExposurePct: '2', maxOrderValue: 'x', maxOrdersPerMinute: '0', maxActiveOrdersPerStock: '1.5', duplicateWindowSec: '60', maxDailyRealizedLoss: '', maxQuoteAgeSec: '15' })
+    const r = riskFormSchema.safeParse({ maxExposurePct: '120', maxOrderValue: 'x', maxOrdersPerMinute: '0', maxActiveOrdersPerStock: '1.5', duplicateWindowSec: '60', maxDailyRealizedLoss: '', maxQuoteAgeSec: '15' })
     expect(r.success).toBe(false)
     const byPath = Object.fromEntries(r.error!.issues.map((i) => [i.path.join('.'), i.message]))
-    expect(byPath).toMatchObject({ maxExposurePct: 'number.rangeExclusive', maxOrdersPerMinute: 'int.range', maxActiveOrdersPerStock: 'int.notInteger' })
+    expect(byPath).toMatchObject({ maxExposurePct: 'exposure.range', maxOrdersPerMinute: 'int.range', maxActiveOrdersPerStock: 'int.notInteger' })
     expect(byPath.maxOrderValue).toBeDefined()
     expect(monitorFormSchema.safeParse({ intervalSeconds: 3, quoteProviders: [] }).error!.issues[0]!.message).toBe('providers.empty')
     expect(monitorFormSchema.safeParse({ intervalSeconds: 3, quoteProviders: ['sina', 'sina'] }).error!.issues[0]!.message).toBe('providers.duplicate')
@@ -72,7 +73,7 @@ describe('settings and connection test on sqlite', () => {
     const admin = await makeUser('ADMIN')
     const actor = { id: admin, label: 'admin@example.com' }
     const e = parseEnv({ DATABASE_URL: process.env.DATABASE_URL, DINGPAN_ENCRYPTION_KEY: process.env.DINGPAN_ENCRYPTION_KEY })
-    await saveRisk(riskFormSchema.parse({ maxExposurePct: '0.5', maxOrderValue: '', maxOrdersPerMinute: '5', maxActiveOrdersPerStock: '1', duplicateWindowSec: '30', maxDailyRealizedLoss: '20000', maxQuoteAgeSec: '20' }), actor)
+    await saveRisk(riskFormSchema.parse({ maxExposurePct: '50', maxOrderValue: '', maxOrdersPerMinute: '5', maxActiveOrdersPerStock: '1', duplicateWindowSec: '30', maxDailyRealizedLoss: '20000', maxQuoteAgeSec: '20' }), actor)
     await saveMonitor(monitorFormSchema.parse({ intervalSeconds: '5', quoteProviders: ['sina', 'tencent'] }), actor)
     await switchKill(true, 'earnings', actor)
     const rt = await loadRuntimeSettings(defaults)
@@ -87,8 +88,14 @@ describe('settings and connection test on sqlite', () => {
     expect(JSON.stringify(view)).not.toContain('secret-token')
     expect(view.risk.meta).toMatchObject({ updatedBy: 'admin@example.com' })
     const audit = await getDb().auditLog.findMany({ where: { action: 'setting.put' } })
-    expect(audit.map((a) => a.entityId).sort()).toEqual(['broker.config', 'monitor.config', 'trading.killSwitch', 'trading.risk'])
+    expect(audit.map((a) => a.entityId).sort()).toEqual(['monitor.config', 'trading.killSwitch', 'trading.risk'])
     expect(JSON.stringify(audit)).not.toContain('secret-token')
+    // The broker form edits the default broker account (issue 13): audit-logged, the token redacted.
+    const brokerAudit = await getDb().auditLog.findMany({ where: { action: 'brokerAccount.update' } })
+    expect(brokerAudit).toHaveLength(1)
+    expect(brokerAudit[0]!.after).toMatchObject({ host: '127.0.0.1', port: 18000, tokenEnc: '[encrypted]', source: 'settings' })
+    expect(JSON.stringify(brokerAudit)).not.toContain('secret-token')
+    expect(view.broker.meta).toMatchObject({ updatedBy: 'admin@example.com' })
   })
 
   it('tests the connection and reports exactly what the bridge answered', async () => {
@@ -132,7 +139,7 @@ describe.each(providers())('quote preview on %s', (provider) => {
   const env = () =>
     parseEnv({ DATABASE_URL: process.env.DATABASE_URL, QUOTE_PROVIDERS: 'tencent', QUOTE_TENCENT_URL: fake.baseUrl, QUOTE_TIMEOUT_MS: '1000' })
   const input = (over: Record<string, unknown> = {}) =>
-    quotePreviewSchema.parse({ code: 'sh600000', entryLow: '9.20', entryHigh: '9.50', takeProfit: '11.00', stopLoss: '8.00', quant: { autoTrade: true, maxPositionPct: '0.2', minTradeAmount: '5000', entryPriceMode: 'BEST_OPPOSITE', entryOffsetTicks: '0' }, ...over })
+    quotePreviewSchema.parse({ code: 'sh600000', entryLow: '9.20', entryHigh: '9.50', takeProfit: '11.00', stopLoss: '8.00', quant: { autoTrade: true, maxPositionPct: '20', minTradeAmount: '5000', entryPriceMode: 'BEST_OPPOSITE', entryOffsetTicks: '0' }, ...over })
 
   it('shows the live price, the limits, levels outside the band, and the order with the account snapshot', async () => {
     await getDb().setting.create({ data: { key: 'monitor.config', value: { quoteProviders: ['tencent'] } } })
@@ -150,7 +157,7 @@ describe.each(providers())('quote preview on %s', (provider) => {
     expect(p.order).toEqual({ status: 'account_unknown' })
     expect(p.account).toBeNull()
 
-    await getDb().accountSnapshot.create({ data: { id: 1, totalAssetMilli: 1_000_000_000n, cashMilli: 600_000_000n, frozenCashMilli: 0n, marketValueMilli: 400_000_000n, takenAt: new Date() } })
+    await getDb().accountSnapshot.create({ data: { brokerAccountId: await defaultBrokerAccountId(), totalAssetMilli: 1_000_000_000n, cashMilli: 600_000_000n, frozenCashMilli: 0n, marketValueMilli: 400_000_000n, takenAt: new Date() } })
     p = await quotePreview(input(), { env: env(), clock: fixedClock(at(10, 30)), locale: 'zh' })
     // 20 % of 1,000,000 at the ask (9.36 from the fake book): the largest lot multiple ≤ 200,000 yuan.
     expect(p.order.status).toBe('ok')
@@ -160,11 +167,21 @@ describe.each(providers())('quote preview on %s', (provider) => {
     expect((p.order.quantity + 100) * p.order.price).toBeGreaterThan(200_000)
 
     // A position ratio too small for one lot → the sizing refusal, in English when asked.
-    const small = await quotePreview(input({ quant: { maxPositionPct: '0.0001', minTradeAmount: '0', entryOffsetTicks: '0' } }), { env: env(), clock: fixedClock(at(10, 30)), locale: 'en' })
+    const small = await quotePreview(input({ quant: { maxPositionPct: '0.01', minTradeAmount: '0', entryOffsetTicks: '0' } }), { env: env(), clock: fixedClock(at(10, 30)), locale: 'en' })
     expect(small.order.status).toBe('refused')
     // Half-typed quant values: no guess.
     const bad = await quotePreview(input({ quant: { maxPositionPct: 'abc' } }), { env: env(), clock: fixedClock(at(10, 30)), locale: 'zh' })
     expect(bad.order).toEqual({ status: 'quant_invalid' })
+  })
+
+  it('shows a level typed as a percentage of cost at the price it resolves to against the entry zone', async () => {
+    fake.add({ code: '600000.SH', name: '浦发银行', last: 9.35, prevClose: 9.5, open: 9.5, high: 9.6, low: 9.3, volume: 1_000_000, amount: 9_400_000, time: '2026-09-14 10:29:58' })
+    const p = await quotePreview(input({ takeProfit: '', stopLoss: '', takeProfitPct: '5', stopLossPct: '3' }), { env: env(), clock: fixedClock(at(10, 30)), locale: 'zh' })
+    const lv = Object.fromEntries(p.levels.map((l) => [l.key, l]))
+    // 9.50 × 1.05 = 9.975 → 9.98; 9.20 × 0.97 = 8.924 → 8.93.
+    expect(lv.takeProfit).toMatchObject({ price: 9.98, ofCost: 0.05 })
+    expect(lv.stopLoss).toMatchObject({ price: 8.93, ofCost: -0.03 })
+    expect(lv.entryLow!.ofCost).toBeUndefined()
   })
 
   it('falls back to the stored snapshot when the providers fail, and says both', async () => {

@@ -1,9 +1,10 @@
 // Re-arm and "mark existing position as managed": lib/market transitions, version bump (so the
 // worker reloads), audit log, refusals, and owner isolation; plus the stock detail's chart data and
 // timeline — on SQLite and PostgreSQL.
+import { defaultBrokerAccountId } from '@/lib/db/broker-accounts'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { getDb } from '@/lib/db/client'
-import { ConflictError, NotFoundError } from '@/lib/errors'
+import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors'
 import { markStockManaged, rearmStock } from '@/lib/services/trading/monitor-actions'
 import { stockDetail } from '@/lib/services/views/stock-detail'
 import { providers } from '../helpers/db'
@@ -57,7 +58,7 @@ describe.each(providers())('monitor actions on %s', (provider) => {
     const theirs = await makeStock(other)
     await getDb().monitoredStock.update({ where: { id: theirs.id }, data: { state: 'CLOSED' } })
     await expect(rearmStock(me, theirs.id, 'zh')).rejects.toBeInstanceOf(NotFoundError)
-    await getDb().positionSnapshot.create({ data: { code: theirs.code, volume: 500, canUseVolume: 500, avgPriceMilli: 9_000, openPriceMilli: 9_000, marketValueMilli: 4_500_000n, takenAt: new Date() } })
+    await getDb().positionSnapshot.create({ data: { brokerAccountId: await defaultBrokerAccountId(), code: theirs.code, volume: 500, canUseVolume: 500, avgPriceMilli: 9_000, openPriceMilli: 9_000, marketValueMilli: 4_500_000n, takenAt: new Date() } })
     await expect(markStockManaged(me, theirs.id, 'zh')).rejects.toBeInstanceOf(NotFoundError)
     await expect(stockDetail(me, theirs.id, fixedClock(at(10, 0)))).rejects.toBeInstanceOf(NotFoundError)
     expect(await row(theirs.id)).toMatchObject({ state: 'CLOSED', version: theirs.version, positionQty: 0 })
@@ -66,10 +67,10 @@ describe.each(providers())('monitor actions on %s', (provider) => {
 
   it('marks the broker position as managed: HOLDING, quantities and cost from the snapshot, version bumped', async () => {
     const me = await makeUser()
-    const s = await makeStock(me, { trailingStopPct: '0.05' })
+    const s = await makeStock(me, { trailingStopPct: '5' })
     await expect(markStockManaged(me, s.id, 'zh')).rejects.toMatchObject({ message: 'stock.noBrokerPosition', params: { code: '600000.SH' } })
     const takenAt = new Date()
-    await getDb().positionSnapshot.create({ data: { code: '600000.SH', volume: 1500, canUseVolume: 1000, avgPriceMilli: 9_120, openPriceMilli: 9_100, marketValueMilli: 13_800_000n, takenAt } })
+    await getDb().positionSnapshot.create({ data: { brokerAccountId: await defaultBrokerAccountId(), code: '600000.SH', volume: 1500, canUseVolume: 1000, avgPriceMilli: 9_120, openPriceMilli: 9_100, marketValueMilli: 13_800_000n, takenAt } })
     const after = await markStockManaged(me, s.id, 'zh')
     expect(after).toMatchObject({ state: 'HOLDING', episode: 1, positionQty: 1500, positionSellableQty: 1000, positionCostMilli: 9_120, highestSinceEntryMilli: 9_120, version: s.version + 1 })
     const [a] = await audits('stock.markManaged')
@@ -88,6 +89,34 @@ describe.each(providers())('monitor actions on %s', (provider) => {
     expect(String(err.params.message)).toMatch(/order is in flight/)
   })
 
+  it('marks a chosen quantity as managed: at most what is held, whole lots unless all of it; field-level errors', async () => {
+    const me = await makeUser()
+    const s = await makeStock(me)
+    await getDb().positionSnapshot.create({ data: { brokerAccountId: await defaultBrokerAccountId(), code: '600000.SH', volume: 1050, canUseVolume: 1050, avgPriceMilli: 9_120, openPriceMilli: 9_100, marketValueMilli: 9_576_000n, takenAt: new Date() } })
+    for (const [quantity, text] of [
+      [1100, /超过券商持仓 1050 股/],
+      [1020, /100 股的整数倍.*1050/],
+      [50, /100 股的整数倍/],
+    ] as const) {
+      const err = await markStockManaged(me, s.id, 'zh', { quantity }).catch((e) => e)
+      expect(err).toBeInstanceOf(ValidationError)
+      expect(err.fields.quantity[0]).toMatch(text)
+    }
+    const en = await markStockManaged(me, s.id, 'en', { quantity: 1100 }).catch((e) => e)
+    expect(en.fields.quantity[0]).toMatch(/more than the 1050 the broker holds/)
+    expect(await row(s.id)).toMatchObject({ state: 'WATCHING', positionQty: 0, version: s.version })
+    expect(await audits('stock.markManaged')).toHaveLength(0)
+
+    const part = await markStockManaged(me, s.id, 'zh', { quantity: 1000 })
+    expect(part).toMatchObject({ state: 'HOLDING', positionQty: 1000, positionSellableQty: 1000 })
+    const [a] = await audits('stock.markManaged')
+    expect(a!.after).toMatchObject({ positionQty: 1000, quantity: 1000, held: 1050 })
+
+    // Default: the whole position, odd shares included.
+    await getDb().monitoredStock.update({ where: { id: s.id }, data: { state: 'CLOSED', positionQty: 0 } })
+    expect(await markStockManaged(me, s.id, 'zh')).toMatchObject({ state: 'HOLDING', positionQty: 1050 })
+  })
+
   it('refuses actions on an archived monitor', async () => {
     const me = await makeUser()
     const s = await makeStock(me)
@@ -98,7 +127,7 @@ describe.each(providers())('monitor actions on %s', (provider) => {
   it('builds the detail: the market day\'s bars, levels incl. trailing, and one timeline newest first', async () => {
     const me = await makeUser()
     const other = await makeUser()
-    const s = await makeStock(me, { trailingStopPct: '0.05' })
+    const s = await makeStock(me, { trailingStopPct: '5' })
     await getDb().monitoredStock.update({ where: { id: s.id }, data: { state: 'HOLDING', highestSinceEntryMilli: 10_370, positionQty: 1000 } })
     const db = getDb()
     // Yesterday's bar, two of today's bars, and a bar of another code.

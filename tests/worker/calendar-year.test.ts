@@ -88,13 +88,17 @@ describe.each(providers())('crossing into a year without a published calendar on
     expect(orderRequests(await h.state())).toBe(requestsAfterMonday)
 
     // Wednesday: open again; the same zone buys.
+    // Previous closes as a real feed gives them: Monday's closes (ex-rights detection compares them
+    // with the closes it stored, so a made-up previous close would read as an ex-rights day).
     await h.setClock(at('2027-01-06', '09:30:00'))
-    await h.setPrice('601398.SH', 5.05, { prevClose: 5.5, asks: [{ price: 5.05, volume: 1_000_000 }] })
+    await h.setPrice('600000.SH', 8.6, { prevClose: 8.6 })
+    await h.setPrice('601398.SH', 5.05, { prevClose: 5.05, asks: [{ price: 5.05, volume: 1_000_000 }] })
     await h.step()
     await h.step()
     expect((await orders(entry)).map((o) => [o.side, o.status])).toEqual([['BUY', 'FILLED']])
     // no order was ever FAILED or sent twice
     expect(await db().order.count({ where: { status: 'FAILED' } })).toBe(0)
     expect(orderRequests(await h.state())).toBe(2)
+    expect(await db().exRightsAdjustment.count()).toBe(0)
   }, 90_000)
 })

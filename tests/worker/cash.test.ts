@@ -40,7 +40,7 @@ describe.each(providers())('cash reserved for buys on %s', (provider) => {
   it('two entries in one cycle are not sized against the same cash: the second gets what the first left, nothing is rejected', async () => {
     h = await startWorkerHarness(provider)
     await risk(h, { maxExposurePct: 1, maxOrderValue: null })
-    const { a, b } = await twoEntries(h, 0.6)
+    const { a, b } = await twoEntries(h, 60)
     const all = await orders()
     expect(all.map((o) => o.status)).not.toContain('REJECTED')
     expect(all.map((o) => o.status)).not.toContain('FAILED')
@@ -57,7 +57,7 @@ describe.each(providers())('cash reserved for buys on %s', (provider) => {
   it('the exposure cap counts the buy still working: the second entry is refused, not sent past the cap', async () => {
     h = await startWorkerHarness(provider)
     await risk(h, { maxExposurePct: 0.8, maxOrderValue: null })
-    const { a, b } = await twoEntries(h, 0.45)
+    const { a, b } = await twoEntries(h, 45)
     const all = await orders()
     expect(all.filter((o) => o.stockId === a)).toHaveLength(1)
     expect(all.filter((o) => o.stockId === b)).toHaveLength(0)

@@ -33,7 +33,7 @@ async function setup(): Promise<{ db: TestDb; sim: PaperExchangeHandle; env: Rec
     body: JSON.stringify({ code: '600000.SH', last: 9.05, asks: [{ price: 9.05, volume: 1_000_000 }] }),
   })
   const user = await createUser('crash@example.com', 'x', 'ADMIN')
-  await createStock(user.id, stockInputSchema.parse({ code: '600000.SH', name: '浦发银行', entryLow: '9.00', entryHigh: '9.10', takeProfit: '9.50', stopLoss: '8.80', quant: { autoTrade: true, maxPositionPct: 0.1 } }))
+  await createStock(user.id, stockInputSchema.parse({ code: '600000.SH', name: '浦发银行', entryLow: '9.00', entryHigh: '9.10', takeProfit: '9.50', stopLoss: '8.80', quant: { autoTrade: true, maxPositionPct: 10 } }))
   const bridge = new URL(sim.bridgeUrl)
   const env = {
     DATABASE_URL: db.url,

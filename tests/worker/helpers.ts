@@ -68,16 +68,7 @@ export async function startWorkerHarness(provider: 'sqlite' | 'postgresql', opts
     })
   }
   const worker = make('w1')
-  const control = async (path: string, body?: unknown) => {
-    const res = await fetch(`${sim.url}${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { 'content-type': 'application/json', 'x-token': sim.controlToken },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const text = await res.text()
-    if (!res.ok) throw new Error(`${path} → ${res.status} ${text}`)
-    return text ? JSON.parse(text) : null
-  }
+  const control = (path: string, body?: unknown) => simControl(sim, path, body)
   const h: WorkerHarness = {
     db,
     sim,
@@ -104,7 +95,7 @@ export async function startWorkerHarness(provider: 'sqlite' | 'postgresql', opts
         takeProfit: '9.50',
         stopLoss: '8.80',
         ...values,
-        quant: { autoTrade: true, maxPositionPct: 0.1, minTradeAmount: 1000, entryPriceMode: 'BEST_OPPOSITE', ...quant },
+        quant: { autoTrade: true, maxPositionPct: 10, minTradeAmount: 1000, entryPriceMode: 'BEST_OPPOSITE', ...quant },
       })
       return (await createStock(user.id, input)).id
     },
@@ -125,4 +116,16 @@ export function orderRequests(s: SimState): number {
 export async function notificationTypes(userId: number): Promise<string[]> {
   const rows = await getDb().notification.findMany({ where: { userId }, orderBy: { id: 'asc' }, select: { type: true } })
   return rows.map((r) => r.type)
+}
+
+/** A control request to a paper exchange (GET without a body, POST with one); its JSON answer. */
+export async function simControl(sim: { url: string; controlToken: string }, path: string, body?: unknown) {
+  const res = await fetch(`${sim.url}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json', 'x-token': sim.controlToken },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`${path} → ${res.status} ${text}`)
+  return text ? JSON.parse(text) : null
 }

@@ -33,7 +33,7 @@ async function holding(w: WorkerHarness, id: number, code: string, volume: numbe
 describe.each(providers())('worker stories on %s', (provider) => {
   it('full story: zone → sized buy → fill → HOLDING → T+1 deferral → take-profit next day → CLOSED, never a second entry', async () => {
     h = await startWorkerHarness(provider)
-    const id = await h.addStock({ code: '600000.SH', entryLow: '9.00', entryHigh: '9.10', takeProfit: '9.50', stopLoss: '8.80' }, { maxPositionPct: 0.1 })
+    const id = await h.addStock({ code: '600000.SH', entryLow: '9.00', entryHigh: '9.10', takeProfit: '9.50', stopLoss: '8.80' }, { maxPositionPct: 10 })
     const deep = [{ price: 9.05, volume: 1_000_000 }]
 
     await h.setClock(at(MONDAY, '09:30:00'))

@@ -9,13 +9,20 @@ import { useMemo, useState } from 'react'
 import { useLocale, useTranslations } from 'next-intl'
 import { CalendarNote } from '@/app/_components/live/calendar-note'
 import useSWR from 'swr'
+import { useLiveInterval } from '@/app/_components/live/live-updates'
 import type { Dashboard, DashboardRow } from '@/lib/services/views/dashboard'
 import { formatPrice } from '@/lib/format'
+import { percentText } from '@/lib/schemas/fields'
 import { AutoTradeSwitch } from '@/app/(app)/stocks/_components/auto-trade-switch'
+import { ExitsPaused } from '@/app/(app)/stocks/_components/exits-paused'
+import { ExRightsPending } from '@/app/(app)/stocks/_components/ex-rights-pending'
 import { FreshnessBadge, HealthDot, MonitorStateBadge, useAge } from '@/app/_components/live/badges'
 import { clockTime, dayTime, fetchJson, signedPct, trendClass } from '@/app/_components/live/fmt'
 import { DataTable } from '@/app/_components/data-table'
 import { FilterField } from '@/app/_components/filters'
+import { LiveAnnouncer } from '@/app/_components/live/announcer'
+import { AccountBadge } from '@/app/_components/account-badge'
+import { ConditionsLine } from '@/app/_components/live/monitor-conditions'
 
 const REFRESH_MS = 3_000
 type SortKey = 'default' | 'code' | 'change' | 'zone' | 'state'
@@ -45,11 +52,14 @@ function sortRows(rows: DashboardRow[], key: SortKey, dir: 1 | -1): DashboardRow
 
 export function DashboardView({ initial }: { initial: Dashboard }) {
   const t = useTranslations('dashboard')
+  const tc = useTranslations('common')
   const tl = useTranslations('live')
   const locale = useLocale()
-  const { data, error } = useSWR<Dashboard>('/api/dashboard', (u: string) => fetchJson<Dashboard>(u), {
+  // The account filter (?account=<id>) the page was opened with: the refreshes ask for the same rows.
+  const apiUrl = initial.account ? `/api/dashboard?account=${initial.account.id}` : '/api/dashboard'
+  const { data, error, mutate } = useSWR<Dashboard>(apiUrl, (u: string) => fetchJson<Dashboard>(u), {
     fallbackData: initial,
-    refreshInterval: REFRESH_MS,
+    refreshInterval: useLiveInterval(REFRESH_MS),
     revalidateOnMount: false,
     keepPreviousData: true,
   })
@@ -64,6 +74,18 @@ export function DashboardView({ initial }: { initial: Dashboard }) {
     return sortRows(filtered, sort, dir)
   }, [d.rows, query, sort, dir])
 
+  const announcements = useMemo(
+    () =>
+      d.rows.map((r) => ({
+        key: r.id,
+        signature: r.lastSignal ? `${r.lastSignal.kind}|${r.lastSignal.at}|${r.lastSignal.outcome ?? ''}` : '',
+        text: r.lastSignal
+          ? `${r.code} ${r.name}: ${tl(`kind.${r.lastSignal.kind}` as never)}${r.lastSignal.outcome ? ` · ${tl(`outcome.${r.lastSignal.outcome}` as never)}` : ''}`
+          : '',
+      })),
+    [d.rows, tl],
+  )
+
   const sortHeader = (key: SortKey, label: string) => (
     <button
       type="button"
@@ -77,8 +99,8 @@ export function DashboardView({ initial }: { initial: Dashboard }) {
       className="inline-flex items-center gap-0.5 rounded hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500"
     >
       {label}
-      <span aria-hidden className="text-xs text-slate-400">
-        {sort === key ? (dir === 1 ? '▲' : '▼') : '↕'}
+      <span aria-hidden className="text-xs text-slate-500">
+        {sort === key ? (dir === 1 ? '▲' : '▼') : '⇅'}
       </span>
     </button>
   )
@@ -88,11 +110,34 @@ export function DashboardView({ initial }: { initial: Dashboard }) {
     <section className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h1 className="text-xl font-semibold">{t('title')}</h1>
-        <span className="text-xs text-slate-500" data-testid="dashboard-updated">
-          {tl('updatedAt', { time: clockTime(d.generatedAt, locale) })}
+        {/* One clock per line: in the demo the market (simulated) time, the computer's labelled. */}
+        <span className="text-xs text-slate-600" data-testid="dashboard-updated" data-clock={d.clock.mode}>
+          {d.clock.mode === 'sim' && d.clock.now
+            ? `${tl('updatedMarket', { time: clockTime(d.clock.now, locale) })} · ${tl('wallTime', { time: clockTime(d.generatedAt, locale) })}`
+            : tl('updatedAt', { time: clockTime(d.generatedAt, locale) })}
         </span>
       </div>
+      {d.accounts.length > 1 && (
+        <nav aria-label={t('account.filter')} className="flex flex-wrap items-center gap-2 text-sm" data-testid="dashboard-account-filter">
+          <span className="text-slate-600">{t('account.filter')}:</span>
+          <Link href="/" aria-current={d.account ? undefined : 'page'} className={`rounded px-2 py-0.5 ${d.account ? 'text-sky-700 hover:underline' : 'bg-sky-100 font-medium text-sky-900'}`}>
+            {t('account.all')}
+          </Link>
+          {d.accounts.map((a) => (
+            <Link key={a.id} href={`/?account=${a.id}`} aria-current={d.account?.id === a.id ? 'page' : undefined} className={`rounded px-2 py-0.5 ${d.account?.id === a.id ? 'bg-sky-100 font-medium text-sky-900' : 'text-sky-700 hover:underline'}`}>
+              {a.name} · {a.paper ? t('account.paper') : t('account.live')}
+            </Link>
+          ))}
+        </nav>
+      )}
+      {d.account && (
+        <p className="text-sm" data-testid="dashboard-account">
+          <AccountBadge account={d.account} paperText={t('account.paper')} liveText={t('account.live')} />
+        </p>
+      )}
       <HeaderStrip d={d} />
+      {/* Triggers and their outcomes, said aloud as they arrive (screen readers). */}
+      <LiveAnnouncer items={announcements} />
       {error && (
         <p role="alert" data-testid="dashboard-error" className="rounded bg-red-50 px-3 py-2 text-sm text-red-700">
           {tl('refreshFailed', { message: (error as Error).message, time: clockTime(d.generatedAt, locale) })}
@@ -144,6 +189,7 @@ export function DashboardView({ initial }: { initial: Dashboard }) {
           </div>
           <DataTable
             testId="dashboard-table"
+            phoneCards
             frameClassName="relative"
             rows={rows}
             rowKey={(r) => r.id}
@@ -152,6 +198,7 @@ export function DashboardView({ initial }: { initial: Dashboard }) {
             columns={[
               {
                 header: sortHeader('code', t('columns.stock')),
+                cardLabel: t('columns.stock'),
                 headProps: { className: 'sticky left-0 z-10 bg-slate-50', 'aria-sort': ariaSort('code') },
                 className: 'sticky left-0 z-10 bg-white',
                 cell: (r) => (
@@ -160,7 +207,9 @@ export function DashboardView({ initial }: { initial: Dashboard }) {
                       {r.code}
                     </Link>
                     <div className="text-slate-600">{r.name}</div>
+                    <AccountBadge account={r.account} paperText={t('account.paper')} liveText={t('account.live')} testId={`dash-account-${r.code}`} />
                     {!r.enabled && <span className="rounded bg-amber-100 px-1.5 text-xs text-amber-800">{t('disabled')}</span>}
+                    <ConditionsLine c={r.conditions} testId={`dash-cond-${r.code}`} />
                   </>
                 ),
               },
@@ -178,6 +227,7 @@ export function DashboardView({ initial }: { initial: Dashboard }) {
               },
               {
                 header: sortHeader('change', t('columns.change')),
+                cardLabel: t('columns.change'),
                 headProps: { 'aria-sort': ariaSort('change') },
                 numeric: true,
                 className: (r) => trendClass(r.quote?.changePct ?? null),
@@ -186,6 +236,7 @@ export function DashboardView({ initial }: { initial: Dashboard }) {
               },
               {
                 header: sortHeader('zone', t('columns.zone')),
+                cardLabel: t('columns.zone'),
                 headProps: { 'aria-sort': ariaSort('zone') },
                 className: 'whitespace-nowrap',
                 cellProps: (r) => ({ 'data-testid': `dash-zone-${r.code}`, 'data-where': r.zone?.where ?? 'none' }),
@@ -208,6 +259,13 @@ export function DashboardView({ initial }: { initial: Dashboard }) {
                 cell: (r) => (
                   <>
                     <div className="text-up">{formatPrice(r.code, r.takeProfit)}</div>
+                    {r.takeProfitCostPct != null && <div className="text-xs text-slate-500" data-testid="tp-of-cost">{tc('ofCost', { pct: `+${percentText(r.takeProfitCostPct)}%` })}</div>}
+                    {r.stagedExits && (
+                      <div className="text-xs text-slate-500" data-testid="tp-tranches">
+                        {t('tranches', { done: r.stagedExits.done, total: r.stagedExits.total })}
+                        {r.stagedExits.breakevenLevel != null && ` · ${t('breakeven', { level: formatPrice(r.code, r.stagedExits.breakevenLevel) })}`}
+                      </div>
+                    )}
                     <div className="text-xs text-slate-500">{signedPct(r.takeProfitPct)}</div>
                   </>
                 ),
@@ -218,6 +276,7 @@ export function DashboardView({ initial }: { initial: Dashboard }) {
                 cell: (r) => (
                   <>
                     <div className="text-down">{formatPrice(r.code, r.stopLoss)}</div>
+                    {r.stopLossCostPct != null && <div className="text-xs text-slate-500" data-testid="sl-of-cost">{tc('ofCost', { pct: `-${percentText(r.stopLossCostPct)}%` })}</div>}
                     <div className="text-xs text-slate-500">{signedPct(r.stopLossPct)}</div>
                     {r.trailingLevel != null && <div className="text-xs text-slate-500">{t('trailing', { level: formatPrice(r.code, r.trailingLevel) })}</div>}
                   </>
@@ -225,11 +284,14 @@ export function DashboardView({ initial }: { initial: Dashboard }) {
               },
               {
                 header: sortHeader('state', t('columns.state')),
+                cardLabel: t('columns.state'),
                 headProps: { 'aria-sort': ariaSort('state') },
                 cell: (r) => (
                   <>
-                    <MonitorStateBadge state={r.state} testId={`dash-state-${r.code}`} />
+                    <MonitorStateBadge state={r.state} testId={`dash-state-${r.code}`} reason={r.closedReason} />
                     {r.positionQty > 0 && <div className="mt-0.5 text-xs text-slate-500">{t('position', { qty: r.positionQty })}</div>}
+                    {r.exitsPausedAt && <ExitsPaused compact stockId={r.id} code={r.code} pausedAt={r.exitsPausedAt} why={r.exitsPausedWhy} onResumed={() => mutate()} />}
+                    <ExRightsPending compact stockId={r.id} code={r.code} onDecided={() => mutate()} />
                   </>
                 ),
               },
@@ -251,7 +313,7 @@ export function DashboardView({ initial }: { initial: Dashboard }) {
                       </div>
                     </>
                   ) : (
-                    <span className="text-slate-400">—</span>
+                    <span className="text-slate-500">—</span>
                   ),
               },
               {
@@ -315,6 +377,8 @@ function HeaderStrip({ d }: { d: Dashboard }) {
           <HealthDot tone={d.bridge.status === 'up' ? 'ok' : d.bridge.status === 'down' ? 'bad' : d.bridge.status === 'unconfirmed' ? 'warn' : 'idle'} />
           {tl(`bridge.${d.bridge.status}`)}
         </div>
+        {/* Which account's bridge, and plainly whether it is paper (模拟盘) or live (实盘). */}
+        <AccountBadge account={d.bridgeAccount} paperText={t('account.paper')} liveText={t('account.live')} testId="bridge-account" />
         {d.bridge.checkedAt && <div className="text-xs text-slate-500">{t('header.checkedAt', { time: clockTime(d.bridge.checkedAt, locale) })}</div>}
       </div>
       <div className={card} data-testid="kill-switch-state" data-state={d.killSwitch.on ? 'on' : 'off'}>

@@ -2,16 +2,22 @@
 import Link from 'next/link'
 import { useLocale, useTranslations } from 'next-intl'
 import useSWR from 'swr'
+import { useLiveInterval } from '@/app/_components/live/live-updates'
 import type { AccountNumbers, AccountPageData, PositionRow } from '@/lib/services/views/account-view'
 import { formatPrice, formatTime } from '@/lib/format'
 import { fetchJson, money, trendClass } from '@/app/_components/live/fmt'
 import { DataTable } from '@/app/_components/data-table'
+import { PnlPanel } from '@/app/_components/pnl-panel'
+import { ExportForm } from '@/app/_components/export-form'
+import { AccountBadge } from '@/app/_components/account-badge'
 
-export function AccountView() {
+/** `account`: the broker account chosen with ?account=<id> (checked visible by the page), else the user's default. */
+export function AccountView({ account = null }: { account?: number | null }) {
   const t = useTranslations('account')
   const tl = useTranslations('live')
   const locale = useLocale()
-  const { data, error, isLoading, isValidating, mutate } = useSWR<AccountPageData>('/api/account', (u: string) => fetchJson<AccountPageData>(u), { refreshInterval: 15_000, keepPreviousData: true })
+  const apiUrl = account ? `/api/account?account=${account}` : '/api/account'
+  const { data, error, isLoading, isValidating, mutate } = useSWR<AccountPageData>(apiUrl, (u: string) => fetchJson<AccountPageData>(u), { refreshInterval: useLiveInterval(15_000), keepPreviousData: true })
   return (
     <section className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -30,7 +36,27 @@ export function AccountView() {
           {tl('loadFailed', { message: (error as Error).message })}
         </p>
       )}
-      {data && (
+      {data && data.accounts.length > 1 && (
+        <nav aria-label={t('accountFilter')} className="flex flex-wrap items-center gap-2 text-sm" data-testid="account-filter">
+          <span className="text-slate-600">{t('accountFilter')}:</span>
+          {data.accounts.map((a) => (
+            <a key={a.id} href={`/account?account=${a.id}`} aria-current={data.account?.id === a.id ? 'page' : undefined} className={`rounded px-2 py-0.5 ${data.account?.id === a.id ? 'bg-sky-100 font-medium text-sky-900' : 'text-sky-700 hover:underline'}`}>
+              {a.name} · {a.paper ? t('paper') : t('live')}
+            </a>
+          ))}
+        </nav>
+      )}
+      {data?.account && (
+        <p className="text-sm" data-testid="account-shown">
+          <AccountBadge account={data.account} paperText={t('paper')} liveText={t('live')} />
+        </p>
+      )}
+      {data && !data.live && (
+        <p className="text-sm text-slate-600" data-testid="account-none">
+          {t('noAccount')}
+        </p>
+      )}
+      {data && data.live && (
         <>
           {data.live.ok ? (
             <div data-testid="account-live" className="space-y-3">
@@ -61,6 +87,8 @@ export function AccountView() {
           )}
         </>
       )}
+      <PnlPanel />
+      <ExportForm kinds={['pnl', 'fills', 'orders', 'notifications']} />
     </section>
   )
 }
@@ -117,7 +145,7 @@ function Positions({ rows, testId }: { rows: PositionRow[]; testId: string }) {
           { header: t('columns.avgPrice'), numeric: true, cell: (p) => formatPrice(p.code, p.avgPrice) },
           { header: t('columns.marketValue'), numeric: true, cell: (p) => money(p.marketValue) },
           { header: t('columns.pnl'), numeric: true, className: (p) => trendClass(p.unrealizedPnl), cell: (p) => money(p.unrealizedPnl) },
-          { header: t('columns.managed'), className: 'text-xs', cell: (p) => (p.managedQty != null ? t('managed', { qty: p.managedQty }) : <span className="text-slate-400">{t('notMonitored')}</span>) },
+          { header: t('columns.managed'), className: 'text-xs', cell: (p) => (p.managedQty != null ? t('managed', { qty: p.managedQty }) : <span className="text-slate-500">{t('notMonitored')}</span>) },
         ]}
       />
       <p className="mt-1 text-xs text-slate-500">{t('t1Hint')}</p>

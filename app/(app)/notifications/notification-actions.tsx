@@ -2,6 +2,7 @@
 import { useRouter } from 'next/navigation'
 import { useEffect, useState } from 'react'
 import { useTranslations } from 'next-intl'
+import { useLiveInterval } from '@/app/_components/live/live-updates'
 
 async function post(url: string, body?: unknown): Promise<void> {
   const res = await fetch(url, { method: 'POST', ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) })
@@ -72,11 +73,13 @@ export function MarkAllReadButton() {
  */
 export function AutoRefresh({ everyMs = 5_000 }: { everyMs?: number }) {
   const router = useRouter()
+  // Slower while the live stream is connected (it re-renders this page on each notification change).
+  const interval = useLiveInterval(everyMs)
   useEffect(() => {
     const id = setInterval(() => {
       if (document.visibilityState === 'visible') router.refresh()
-    }, everyMs)
+    }, interval)
     return () => clearInterval(id)
-  }, [router, everyMs])
+  }, [router, interval])
   return null
 }

@@ -4,16 +4,21 @@
  * to the bridge and shows exactly what it answered; the order's state is never changed here.
  */
 import Link from 'next/link'
+import { BrokerText } from '@/app/_components/live/broker-text'
+import { LiveAnnouncer } from '@/app/_components/live/announcer'
 import { useState } from 'react'
 import { useLocale, useTranslations } from 'next-intl'
 import useSWR from 'swr'
+import { useLiveInterval } from '@/app/_components/live/live-updates'
 import type { OrderList, OrderView } from '@/lib/services/views/orders-view'
 import type { CancelReport } from '@/lib/services/trading/order-cancel'
 import { formatPrice, formatTime } from '@/lib/format'
 import { ConfirmButton } from '@/app/_components/live/confirm-button'
 import { clockTime, dayTime, fetchJson } from '@/app/_components/live/fmt'
 import { DataTable } from '@/app/_components/data-table'
+import { AccountBadge } from '@/app/_components/account-badge'
 import { Pagination } from '@/app/_components/pagination'
+import { ExportForm } from '@/app/_components/export-form'
 
 const STATUS_TONE: Record<string, string> = {
   FILLED: 'bg-red-50 text-up',
@@ -30,7 +35,7 @@ export function OrdersView({ initial, query }: { initial: OrderList; query: stri
   const tl = useTranslations('live')
   const locale = useLocale()
   const key = `/api/orders${query ? `?${query}` : ''}`
-  const { data, error, mutate } = useSWR<OrderList>(key, (u: string) => fetchJson<OrderList>(u), { fallbackData: initial, refreshInterval: 5_000, revalidateOnMount: false, keepPreviousData: true })
+  const { data, error, mutate } = useSWR<OrderList>(key, (u: string) => fetchJson<OrderList>(u), { fallbackData: initial, refreshInterval: useLiveInterval(5_000), revalidateOnMount: false, keepPreviousData: true })
   const d = data ?? initial
   const [results, setResults] = useState<Record<number, { ok: boolean; text: string }>>({})
   const pageHref = (page: number) => {
@@ -62,13 +67,19 @@ export function OrdersView({ initial, query }: { initial: OrderList; query: stri
 
   return (
     <div className="space-y-2">
+      <ExportForm kinds={['orders', 'fills', 'notifications', 'pnl']} />
       {error && (
         <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-700">
           {tl('refreshFailed', { message: (error as Error).message, time: clockTime(new Date(), locale) })}
         </p>
       )}
+      <LiveAnnouncer
+        testId="orders-announcer"
+        items={d.items.map((o) => ({ key: o.id, signature: `${o.status}|${o.filledQuantity}`, text: `${o.code} ${tl(`side.${o.side}`)} ${o.quantity}: ${tl(`orderStatus.${o.status}`)}` }))}
+      />
       <DataTable
         testId="orders-table"
+        phoneCards
         rows={d.items}
         rowKey={(o) => o.id}
         rowProps={(o) => ({ 'data-testid': `order-row-${o.id}`, 'data-code': o.code, 'data-status': o.status, 'data-xt-status': o.xtStatus ?? '', className: 'align-top' })}
@@ -78,7 +89,7 @@ export function OrdersView({ initial, query }: { initial: OrderList; query: stri
           </p>
         }
         columns={[
-          { header: t('columns.time'), className: 'whitespace-nowrap text-xs', cell: (o) => formatTime(o.createdAt, locale) },
+          { header: t('columns.time'), className: 'whitespace-nowrap text-xs', cell: (o) => formatTime(o.marketAt, locale) },
           {
             header: t('columns.stock'),
             cell: (o) => (
@@ -90,6 +101,7 @@ export function OrdersView({ initial, query }: { initial: OrderList; query: stri
                   {o.stock.name}
                   {o.stock.archived ? ` (${t('archived')})` : ''}
                 </div>
+                <AccountBadge account={o.account} paperText={t('account.paper')} liveText={t('account.live')} testId={`order-account-${o.id}`} />
               </>
             ),
           },
@@ -123,11 +135,7 @@ export function OrdersView({ initial, query }: { initial: OrderList; query: stri
                 <span data-testid={`order-status-${o.id}`} className={`mt-0.5 inline-block rounded px-1.5 py-0.5 text-xs ${STATUS_TONE[o.status] ?? 'bg-slate-100'}`}>
                   {t('internal', { status: tl(`orderStatus.${o.status}`) })}
                 </span>
-                {(o.statusMsg || o.errorMessage) && (
-                  <div className="mt-0.5 max-w-xs text-xs text-red-700" data-testid={`order-msg-${o.id}`}>
-                    {[o.statusMsg, o.errorMessage].filter(Boolean).join(' · ')}
-                  </div>
-                )}
+                <BrokerText parts={[o.statusMsg, o.errorMessage]} className="mt-0.5 max-w-xs text-xs text-red-700" testId={`order-msg-${o.id}`} />
                 {o.cancelRequestedAt && (
                   <div className="mt-0.5 text-xs text-slate-500">
                     {t('cancelPending', { by: o.cancelledBy ? tl(`cancelledBy.${o.cancelledBy}` as never) : '—', time: dayTime(o.cancelRequestedAt, true) })}

@@ -6,7 +6,7 @@
  * Writes are admin-only (the API refuses others; the forms are read-only for them).
  */
 import Link from 'next/link'
-import { useState, type ReactNode } from 'react'
+import { useState } from 'react'
 import { useLocale, useTranslations } from 'next-intl'
 import type { z } from 'zod'
 import type { SettingsView } from '@/lib/services/runtime/settings-admin'
@@ -15,10 +15,13 @@ import type { KillSwitch } from '@/lib/services/runtime/runtime-settings'
 import type { CancelAllReport } from '@/lib/services/trading/order-cancel'
 import { brokerFormSchema, monitorFormSchema, QUOTE_PROVIDERS, riskFormSchema } from '@/lib/schemas/settings'
 import { issuesToFieldErrors } from '@/lib/schemas/issues'
+import { percentText } from '@/lib/schemas/fields'
 import type { FieldErrors } from '@/lib/errors'
 import { formatTime } from '@/lib/format'
 import { ConfirmButton } from '@/app/_components/live/confirm-button'
+import { Field } from './field'
 import { fetchJson } from '@/app/_components/live/fmt'
+import { PaperLiveBadge } from './broker-accounts-section'
 
 const input = 'mt-1 w-full rounded border border-slate-300 px-3 py-2 text-base sm:text-sm focus:border-sky-500 focus:outline-none aria-[invalid=true]:border-red-500 disabled:bg-slate-100'
 const card = 'space-y-3 rounded-lg border border-slate-200 bg-white p-4'
@@ -61,26 +64,7 @@ function useForm<S extends z.ZodType>(schema: S) {
     setErrors(parsed.success ? {} : issuesToFieldErrors(parsed.error.issues, (k, p) => te(k as never, p as never)))
     return parsed.success
   }
-  return { errors, status, busy, submit, validate }
-}
-
-function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string[]; children: ReactNode }) {
-  return (
-    <label className="block" htmlFor={id}>
-      <span className="text-sm font-medium text-slate-700">{label}</span>
-      {children}
-      {hint && (
-        <span id={`${id}-hint`} className="mt-0.5 block text-xs text-slate-500">
-          {hint}
-        </span>
-      )}
-      {error && (
-        <span id={`${id}-error`} data-testid={`error-${id}`} className="mt-1 block text-xs text-red-600">
-          {error.join('；')}
-        </span>
-      )}
-    </label>
-  )
+  return { errors, status, busy, submit, validate, setErrors }
 }
 
 const aria = (id: string, errors: FieldErrors, hint?: boolean) => ({
@@ -254,7 +238,11 @@ function BrokerSection({ initial, isAdmin }: { initial: SettingsView['broker']; 
   const [v, setV] = useState({ mode: initial.mode, host: initial.host, port: String(initial.port), accountId: initial.accountId, token: '', timeoutMs: String(initial.timeoutMs) })
   const [hint, setHint] = useState(initial.tokenHint)
   const [meta, setMeta] = useState(initial.meta)
+  // The default broker account (issue 13): 模拟 / 实盘 said plainly.
+  const [paper, setPaper] = useState(initial.paper)
   const f = useForm(brokerFormSchema)
+  // Asked for only when the server refused a change with DingPan orders at the bridge.
+  const [confirmOrders, setConfirmOrders] = useState(false)
   const [test, setTest] = useState<{ busy: boolean; result: ConnectionTest | null; error: string | null }>({ busy: false, result: null, error: null })
   const set = (k: keyof typeof v, val: string) => setV((x) => ({ ...x, [k]: val }))
   const qmt = v.mode === 'qmt'
@@ -266,14 +254,26 @@ function BrokerSection({ initial, isAdmin }: { initial: SettingsView['broker']; 
       const r = await fetchJson<ConnectionTest>('/api/settings/broker/test', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(v) })
       setTest({ busy: false, result: r, error: null })
     } catch (e) {
-      setTest({ busy: false, result: null, error: (e as Error).message })
+      // A refused test names its field (e.g. the token must be typed again for a new address): mark
+      // it and move there, instead of a bare "check the marked fields" with nothing marked.
+      const fields = ((e as { body?: { fields?: FieldErrors } }).body?.fields ?? {}) as FieldErrors
+      f.setErrors(fields)
+      const first = Object.keys(fields).find((k) => k !== '_form')
+      const messages = Object.values(fields).flat()
+      setTest({ busy: false, result: null, error: messages.length > 0 ? messages.join('；') : (e as Error).message })
+      if (first) {
+        const el = document.getElementById(first)
+        el?.scrollIntoView({ block: 'center' })
+        el?.focus({ preventScroll: true })
+      }
     }
   }
 
   return (
     <section className={card} aria-labelledby="broker-title">
-      <h2 id="broker-title" className="font-semibold">
+      <h2 id="broker-title" className="flex flex-wrap items-center gap-2 font-semibold">
         {t('broker.title')}
+        <PaperLiveBadge paper={paper} testId="broker-paper-live" />
       </h2>
       <Meta meta={meta} />
       <form
@@ -282,11 +282,13 @@ function BrokerSection({ initial, isAdmin }: { initial: SettingsView['broker']; 
         className="space-y-3"
         onSubmit={async (e) => {
           e.preventDefault()
-          const body = (await f.submit('/api/settings/broker', 'PUT', v, () => t('saved'))) as { tokenHint: string | null; meta: SettingsView['broker']['meta'] } | null
+          const body = (await f.submit('/api/settings/broker', 'PUT', { ...v, confirmWorkingOrders: confirmOrders }, () => t('saved'))) as { tokenHint: string | null; paper: boolean; meta: SettingsView['broker']['meta'] } | null
           if (body) {
             setHint(body.tokenHint)
+            setPaper(body.paper)
             setMeta(body.meta)
             set('token', '')
+            setConfirmOrders(false)
           }
         }}
       >
@@ -317,9 +319,29 @@ function BrokerSection({ initial, isAdmin }: { initial: SettingsView['broker']; 
               <input {...aria('timeoutMs', f.errors)} inputMode="numeric" value={v.timeoutMs} onChange={(e) => set('timeoutMs', e.target.value)} className={input} />
             </Field>
           </div>
+          {(f.errors.confirmWorkingOrders || confirmOrders) && (
+            <div className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900" data-testid="broker-working-orders">
+              {f.errors.confirmWorkingOrders?.map((m) => (
+                <p key={m} id="confirmWorkingOrders-error" role="alert">
+                  {m}
+                </p>
+              ))}
+              <label className="mt-1 flex items-center gap-2" htmlFor="confirmWorkingOrders">
+                <input
+                  type="checkbox"
+                  id="confirmWorkingOrders"
+                  checked={confirmOrders}
+                  onChange={(e) => setConfirmOrders(e.target.checked)}
+                  aria-describedby={f.errors.confirmWorkingOrders ? 'confirmWorkingOrders-error' : undefined}
+                  data-testid="broker-confirm-working"
+                />
+                {t('broker.confirmWorkingOrders')}
+              </label>
+            </div>
+          )}
           <p className="text-xs text-slate-500">{t('broker.note')}</p>
           <div className="flex flex-wrap gap-2">
-            <button type="submit" disabled={f.busy} className="rounded bg-sky-600 px-4 py-2 text-sm font-medium text-white hover:bg-sky-700 disabled:opacity-60" data-testid="broker-save">
+            <button type="submit" disabled={f.busy} className="rounded bg-sky-700 px-4 py-2 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-60" data-testid="broker-save">
               {t('broker.save')}
             </button>
             <button type="button" onClick={runTest} disabled={test.busy} className="rounded border border-slate-300 px-4 py-2 text-sm hover:bg-slate-50 disabled:opacity-60" data-testid="broker-test">
@@ -406,7 +428,7 @@ function MonitorSection({ initial, isAdmin }: { initial: SettingsView['monitor']
               </span>
             )}
           </div>
-          <button type="submit" disabled={f.busy} className="rounded bg-sky-600 px-4 py-2 text-sm font-medium text-white hover:bg-sky-700 disabled:opacity-60" data-testid="monitor-save">
+          <button type="submit" disabled={f.busy} className="rounded bg-sky-700 px-4 py-2 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-60" data-testid="monitor-save">
             {t('monitor.save')}
           </button>
         </fieldset>
@@ -420,7 +442,8 @@ const RISK_FIELDS = ['maxExposurePct', 'maxOrderValue', 'maxOrdersPerMinute', 'm
 
 function RiskSection({ initial, isAdmin }: { initial: SettingsView['risk']; isAdmin: boolean }) {
   const t = useTranslations('settings')
-  const [v, setV] = useState<Record<(typeof RISK_FIELDS)[number], string>>(() => Object.fromEntries(RISK_FIELDS.map((k) => [k, initial[k] == null ? '' : String(initial[k])])) as Record<(typeof RISK_FIELDS)[number], string>)
+  // The exposure limit is stored as a fraction and typed as a percentage (a stored 0.8 shows as 80).
+  const [v, setV] = useState<Record<(typeof RISK_FIELDS)[number], string>>(() => Object.fromEntries(RISK_FIELDS.map((k) => [k, initial[k] == null ? '' : k === 'maxExposurePct' ? percentText(initial[k]) : String(initial[k])])) as Record<(typeof RISK_FIELDS)[number], string>)
   const f = useForm(riskFormSchema)
   const hints: Partial<Record<(typeof RISK_FIELDS)[number], string>> = { maxExposurePct: t('risk.maxExposurePctHint'), maxQuoteAgeSec: t('risk.maxQuoteAgeSecHint') }
   return (
@@ -442,11 +465,20 @@ function RiskSection({ initial, isAdmin }: { initial: SettingsView['risk']; isAd
         <fieldset disabled={!isAdmin} className="grid gap-3 sm:grid-cols-2">
           {RISK_FIELDS.map((k) => (
             <Field key={k} id={k} label={t(`risk.${k}`)} hint={hints[k]} error={f.errors[k]}>
-              <input {...aria(k, f.errors, !!hints[k])} inputMode="decimal" value={v[k]} onChange={(e) => setV((x) => ({ ...x, [k]: e.target.value }))} className={input} />
+              {k === 'maxExposurePct' ? (
+                <span className="relative block">
+                  <input {...aria(k, f.errors, !!hints[k])} inputMode="decimal" value={v[k]} onChange={(e) => setV((x) => ({ ...x, [k]: e.target.value }))} className={`${input} pr-8`} />
+                  <span aria-hidden="true" data-testid={`unit-${k}`} className="pointer-events-none absolute inset-y-0 right-3 mt-1 flex items-center text-sm text-slate-500">
+                    %
+                  </span>
+                </span>
+              ) : (
+                <input {...aria(k, f.errors, !!hints[k])} inputMode="decimal" value={v[k]} onChange={(e) => setV((x) => ({ ...x, [k]: e.target.value }))} className={input} />
+              )}
             </Field>
           ))}
           <div className="sm:col-span-2">
-            <button type="submit" disabled={f.busy} className="rounded bg-sky-600 px-4 py-2 text-sm font-medium text-white hover:bg-sky-700 disabled:opacity-60" data-testid="risk-save">
+            <button type="submit" disabled={f.busy} className="rounded bg-sky-700 px-4 py-2 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-60" data-testid="risk-save">
               {t('risk.save')}
             </button>
           </div>

@@ -8,7 +8,7 @@ export const dynamic = 'force-dynamic'
 export const metadata: Metadata = { title: '运行状态 / Status' }
 
 export default async function StatusPage() {
-  await pageUser()
-  const view = await statusView({ clock: await marketClock(), staleAfterSec: workerStaleSeconds() })
+  const user = await pageUser()
+  const view = await statusView({ clock: await marketClock(), staleAfterSec: workerStaleSeconds(), userId: user.id })
   return <StatusPanel initial={JSON.parse(JSON.stringify(view))} />
 }

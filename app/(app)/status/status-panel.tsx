@@ -2,6 +2,8 @@
 import { useLocale, useTranslations } from 'next-intl'
 import { CalendarNote } from '@/app/_components/live/calendar-note'
 import useSWR from 'swr'
+import { useLiveInterval } from '@/app/_components/live/live-updates'
+import { AccountBadge } from '@/app/_components/account-badge'
 import type { StatusView } from '@/lib/services/views/status-view'
 import { formatTime } from '@/lib/format'
 import { HealthDot, useAge } from '@/app/_components/live/badges'
@@ -18,10 +20,10 @@ export function StatusPanel({ initial }: { initial: StatusView }) {
   const tl = useTranslations('live')
   const locale = useLocale()
   const age = useAge()
-  const { data, error } = useSWR<StatusView>('/api/status', (u: string) => fetchJson<StatusView>(u), { fallbackData: initial, refreshInterval: 5_000, revalidateOnMount: false, keepPreviousData: true })
+  const { data, error } = useSWR<StatusView>('/api/status', (u: string) => fetchJson<StatusView>(u), { fallbackData: initial, refreshInterval: useLiveInterval(5_000), revalidateOnMount: false, keepPreviousData: true })
   const d = data ?? initial
   const card = 'rounded-lg border border-slate-200 bg-white p-3'
-  const serviceName = (n: string) => (n === 'bridge' ? t('service.bridge') : n.startsWith('quotes:') ? t('service.quotes', { provider: n.slice(7) }) : n)
+  const serviceName = (n: string) => (n === 'bridge' || n.startsWith('bridge:') ? t('service.bridge') : n.startsWith('quotes:') ? t('service.quotes', { provider: n.slice(7) }) : n)
 
   return (
     <section className="space-y-4">
@@ -76,7 +78,21 @@ export function StatusPanel({ initial }: { initial: StatusView }) {
           rowKey={(s) => s.name}
           rowProps={(s) => ({ className: 'align-top', 'data-testid': `service-${s.name}`, 'data-status': s.status })}
           columns={[
-            { header: t('serviceCols.name'), className: 'font-medium', cell: (s) => serviceName(s.name) },
+            {
+              header: t('serviceCols.name'),
+              className: 'font-medium',
+              cell: (s) => (
+                <>
+                  {serviceName(s.name)}
+                  {/* A bridge row names its account and says plainly paper (模拟盘) or live (实盘). */}
+                  {s.account && (
+                    <div>
+                      <AccountBadge account={s.account} paperText={t('accountPaper')} liveText={t('accountLive')} testId={`service-account-${s.name}`} />
+                    </div>
+                  )}
+                </>
+              ),
+            },
             {
               header: t('serviceCols.status'),
               cell: (s) => (
@@ -132,7 +148,7 @@ export function StatusPanel({ initial }: { initial: StatusView }) {
               className: 'whitespace-nowrap',
               cell: (b) => (
                 <>
-                  {dayTime(b.marketTime, true)} <span className="text-slate-400">{b.clockMode === 'sim' ? tl('clock.sim') : ''}</span>
+                  {dayTime(b.marketTime, true)} <span className="text-slate-500">{b.clockMode === 'sim' ? tl('clock.sim') : ''}</span>
                 </>
               ),
             },

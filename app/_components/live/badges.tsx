@@ -15,7 +15,7 @@ const FRESH_STYLE = {
   stale: 'bg-amber-100 text-amber-900',
   closed: 'bg-slate-100 text-slate-600',
   none: 'border border-dashed border-slate-300 text-slate-500',
-  unknown: 'bg-slate-100 text-slate-500',
+  unknown: 'bg-slate-100 text-slate-600',
 } as const
 
 export type FreshnessState = keyof typeof FRESH_STYLE
@@ -40,14 +40,26 @@ const STATE_STYLE: Record<string, string> = {
   HOLDING: 'bg-violet-100 text-violet-900',
   EXIT_PENDING: 'bg-amber-100 text-amber-900',
   CLOSED: 'bg-slate-200 text-slate-700',
-  PAUSED: 'bg-slate-100 text-slate-500',
+  PAUSED: 'bg-slate-100 text-slate-600',
 }
 
-export function MonitorStateBadge({ state, testId }: { state: string; testId?: string }) {
+export function MonitorStateBadge({ state, testId, reason }: { state: string; testId?: string; reason?: { message: string; messageEn: string } | null }) {
   const t = useTranslations('stocks')
-  return (
-    <span data-testid={testId} data-state={state} className={`inline-block whitespace-nowrap rounded px-1.5 py-0.5 text-xs ${STATE_STYLE[state] ?? 'bg-slate-100'}`}>
+  const locale = useLocale()
+  const why = reason ? (locale === 'en' ? reason.messageEn : reason.message) : null
+  const badge = (
+    <span data-testid={testId} data-state={state} title={why ?? undefined} className={`inline-block whitespace-nowrap rounded px-1.5 py-0.5 text-xs ${STATE_STYLE[state] ?? 'bg-slate-100'}`}>
       {t(`state.${state}` as never)}
+    </span>
+  )
+  if (!why) return badge
+  // The final state names its reason (已结束：why).
+  return (
+    <span className="inline-flex flex-wrap items-baseline gap-1">
+      {badge}
+      <span data-testid={testId ? `${testId}-reason` : undefined} className="text-xs text-slate-500">
+        {why}
+      </span>
     </span>
   )
 }

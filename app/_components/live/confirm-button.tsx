@@ -31,7 +31,7 @@ export function ConfirmButton({
   const btn =
     tone === 'danger'
       ? 'bg-red-600 text-white hover:bg-red-700 focus-visible:ring-red-500'
-      : 'bg-sky-600 text-white hover:bg-sky-700 focus-visible:ring-sky-500'
+      : 'bg-sky-700 text-white hover:bg-sky-800 focus-visible:ring-sky-500'
   return (
     <>
       <button

@@ -1,11 +1,11 @@
 import { route } from '@/lib/http/route'
 import { accountPage } from '@/lib/services/views/account-view'
-import { brokerForRequest, marketClock } from '@/lib/services/runtime/web-context'
+import { brokerForAccountRequest, marketClock } from '@/lib/services/runtime/web-context'
 
 export const dynamic = 'force-dynamic'
 
-/** Live account and positions from the broker (or its error), plus the last stored snapshot. */
-export const GET = route(async ({ user }) => {
+/** One broker account (?account=<id>, else the user's default): live numbers and positions from its broker (or its error), plus its last stored snapshot. */
+export const GET = route(async ({ req, user }) => {
   const clock = await marketClock()
-  return accountPage(user.id, () => brokerForRequest(clock))
+  return accountPage(user.id, (id) => brokerForAccountRequest(id, clock), req.nextUrl.searchParams.get('account'))
 })

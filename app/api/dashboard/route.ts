@@ -5,4 +5,6 @@ import { marketClock, runtimeDefaults, workerStaleSeconds } from '@/lib/services
 export const dynamic = 'force-dynamic'
 
 /** The dashboard's rows and header strip; the page polls it every few seconds. */
-export const GET = route(async ({ user }) => buildDashboard(user.id, { clock: await marketClock(), defaults: runtimeDefaults(), staleAfterSec: workerStaleSeconds() }))
+export const GET = route(async ({ req, user }) =>
+  buildDashboard(user.id, { clock: await marketClock(), defaults: runtimeDefaults(), staleAfterSec: workerStaleSeconds(), account: req.nextUrl.searchParams.get('account') }),
+)

@@ -5,4 +5,4 @@ import { marketClock, workerStaleSeconds } from '@/lib/services/runtime/web-cont
 export const dynamic = 'force-dynamic'
 
 /** Worker heartbeat history, last errors, bridge and quote-provider health, clock. */
-export const GET = route(async () => statusView({ clock: await marketClock(), staleAfterSec: workerStaleSeconds() }))
+export const GET = route(async ({ user }) => statusView({ clock: await marketClock(), staleAfterSec: workerStaleSeconds(), userId: user.id }))

@@ -33,10 +33,24 @@ import zhPreview from './zh/preview.json'
 import enPreview from './en/preview.json'
 import zhCalendar from './zh/calendar.json'
 import enCalendar from './en/calendar.json'
+import zhReplay from './zh/replay.json'
+import enReplay from './en/replay.json'
+import zhPnl from './zh/pnl.json'
+import enPnl from './en/pnl.json'
+import zhGuide from './zh/guide.json'
+import enGuide from './en/guide.json'
+import zhWatchlist from './zh/watchlist.json'
+import enWatchlist from './en/watchlist.json'
+import zhBrowser from './zh/browser.json'
+import enBrowser from './en/browser.json'
+import zhBrokerAccounts from './zh/brokerAccounts.json'
+import enBrokerAccounts from './en/brokerAccounts.json'
+import zhConditions from './zh/conditions.json'
+import enConditions from './en/conditions.json'
 
 export const messages = {
-  zh: { common: zhCommon, stocks: zhStocks, errors: zhErrors, notifications: zhNotifications, events: zhEvents, channels: zhChannels, live: zhLive, dashboard: zhDashboard, detail: zhDetail, orders: zhOrders, account: zhAccount, settings: zhSettings, status: zhStatus, preview: zhPreview, calendar: zhCalendar },
-  en: { common: enCommon, stocks: enStocks, errors: enErrors, notifications: enNotifications, events: enEvents, channels: enChannels, live: enLive, dashboard: enDashboard, detail: enDetail, orders: enOrders, account: enAccount, settings: enSettings, status: enStatus, preview: enPreview, calendar: enCalendar },
+  zh: { common: zhCommon, stocks: zhStocks, errors: zhErrors, notifications: zhNotifications, events: zhEvents, channels: zhChannels, live: zhLive, dashboard: zhDashboard, detail: zhDetail, orders: zhOrders, account: zhAccount, settings: zhSettings, status: zhStatus, preview: zhPreview, calendar: zhCalendar, pnl: zhPnl, guide: zhGuide, watchlist: zhWatchlist, replay: zhReplay, browser: zhBrowser, brokerAccounts: zhBrokerAccounts, conditions: zhConditions },
+  en: { common: enCommon, stocks: enStocks, errors: enErrors, notifications: enNotifications, events: enEvents, channels: enChannels, live: enLive, dashboard: enDashboard, detail: enDetail, orders: enOrders, account: enAccount, settings: enSettings, status: enStatus, preview: enPreview, calendar: enCalendar, pnl: enPnl, guide: enGuide, watchlist: enWatchlist, replay: enReplay, browser: enBrowser, brokerAccounts: enBrokerAccounts, conditions: enConditions },
 } satisfies Record<Locale, Record<string, unknown>>
 
 export type Messages = (typeof messages)['zh']

@@ -31,7 +31,7 @@ import { secretFieldNames, validateChannelInput, type ChannelErrorKey } from '@/
 import { createLogger } from '@/lib/log'
 import { openChannelSecrets, sealChannelSecrets, UnreadableSecretsError } from './channel-secrets'
 import { renderEvent } from './notify'
-import { outboundOf, type OutboxLogger } from './outbox'
+import { channelSendExtras, disableGonePushChannel, outboundOf, type OutboxLogger } from './outbox'
 
 let log: OutboxLogger = createLogger('channels')
 
@@ -249,18 +249,30 @@ export async function testChannel(userId: number, id: number, opts: TestOptions)
       undefined,
     )
     result = await sendToChannel(type, message, channel.config, secrets, {
+      ...channelSendExtras(type),
       timeoutMs: opts.timeoutMs ?? TEST_TIMEOUT_MS,
       ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
       ...(opts.baseUrlOverride ? { baseUrlOverride: opts.baseUrlOverride } : {}),
     })
   } catch (e) {
     sent = false
-    result = { ok: false, retryable: false, error: e instanceof UnreadableSecretsError ? e.message : 'cannot open the channel secrets (server key misconfigured)' }
+    result = {
+      ok: false,
+      retryable: false,
+      error:
+        e instanceof UnreadableSecretsError
+          ? e.message
+          : e instanceof Error && e.name === 'VapidConfigError'
+            ? `Web Push: ${e.message}`
+            : 'cannot open the channel secrets (server key misconfigured)',
+    }
   }
   if (!result.ok && result.retryAfterMs) testLimiter.blockFor(type, slot, result.retryAfterMs)
 
   const error = result.ok ? undefined : scrubSecrets(result.error, secrets)
   await recordOutcome(getDb(), delivery.id, delivery.attempts, result.ok ? { status: 'DELIVERED', at: new Date() } : { status: 'FAILED', error: `test: ${error}` })
+  // A Web Push subscription found gone by the test: disabled and the user told, as in the outbox.
+  if (!result.ok && result.gone) await disableGonePushChannel(getDb(), channel, `test: ${error}`)
   log.info({ userId, channelId: channel.id, type, ok: result.ok, status: result.ok ? result.status : result.status }, 'channel test sent')
   return {
     ok: result.ok,

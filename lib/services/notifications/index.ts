@@ -22,3 +22,5 @@ export {
   type ChannelTestResult,
   type TestOptions,
 } from './channels'
+/** The VAPID public key browsers subscribe with (Web Push channels); generated once into ./data unless set in the environment. */
+export { vapidPublicKey as webPushPublicKey } from '@/lib/vapid'

@@ -9,6 +9,7 @@ import { translator } from '@/lib/i18n/translator'
 import type { Tx } from '@/lib/db/tx'
 import { toJson } from '@/lib/db/audit'
 import { channelWants, EVENT_TYPES, type EventSeverity, type EventType } from './events'
+import { paramsFor, withEnglishTwins } from './param-text'
 
 export type NotifyParams = Record<string, string | number | null | undefined>
 
@@ -23,6 +24,11 @@ export interface NotifyInput {
   /** Same key, same notification: a re-run of the same step never notifies twice. */
   dedupeKey?: string
   locale?: Locale
+  /**
+   * The market clock's time of the event (the paper exchange's simulated clock in the demo, the
+   * wall clock in real use). Without it the row's wall time stands in.
+   */
+  at?: Date
 }
 
 function clean(params: NotifyParams): Record<string, string | number> {
@@ -31,9 +37,13 @@ function clean(params: NotifyParams): Record<string, string | number> {
   return out
 }
 
+/** Parameters added to an event's text later: rows stored before have none, and read without that part. */
+const LATER_PARAMS: Partial<Record<EventType, NotifyParams>> = { DAILY_SUMMARY: { pnl: 'none' } }
+
 export function renderEvent(type: EventType, params: NotifyParams, locale: Locale): { title: string; body: string } {
   const t = translator(locale)
-  const p = clean(params)
+  // Free texts stored in the writer's language read in the reader's (English: never Chinese inside a sentence).
+  const p = clean({ ...LATER_PARAMS[type], ...paramsFor(params, locale) })
   return {
     title: t(`events.${type}.title` as never, p as never),
     body: t(`events.${type}.body` as never, p as never),
@@ -47,10 +57,14 @@ export async function notify(tx: Tx, input: NotifyInput) {
   }
   const locale = input.locale ?? asLocale((await tx.user.findUnique({ where: { id: input.userId }, select: { locale: true } }))?.locale)
   const severity = input.severity ?? EVENT_TYPES[input.type]
-  const params = input.params ?? {}
+  // A Chinese free text (a reason, an action) is stored with its English twin (`reasonEn`…) when known.
+  const params = withEnglishTwins(input.params ?? {}, locale)
   const { title, body } = renderEvent(input.type, params, locale)
+  const createdAt = new Date()
   const notification = await tx.notification.create({
     data: {
+      createdAt,
+      marketAt: input.at ?? createdAt,
       userId: input.userId,
       type: input.type,
       severity,

@@ -62,9 +62,13 @@ import {
   type DeliveryResult,
   type OutboundMessage,
 } from '@/lib/notify'
+import { disableGoneChannel } from '@/lib/db/channels'
+import type { VapidDetails } from '@/lib/notify/types'
 import { encryptionKey } from '@/lib/secrets'
+import { vapidDetails } from '@/lib/vapid'
 import { createLogger } from '@/lib/log'
 import { openChannelSecrets, UnreadableSecretsError } from './channel-secrets'
+import { notify } from './notify'
 
 export interface OutboxLogger {
   debug(obj: object, msg?: string): void
@@ -102,6 +106,8 @@ export interface OutboxOptions {
   encryptionKey?: () => string
   /** Link added to every message ("<appUrl>/notifications"). Default NEXTAUTH_URL when it is an http(s) URL. */
   appUrl?: string
+  /** The VAPID identity that signs Web Push requests. Default: lib/vapid (environment or ./data/.vapid-keys.json). */
+  vapid?: () => VapidDetails
 }
 
 export interface RunSummary {
@@ -166,6 +172,30 @@ export function outboundOf(row: Pick<DueDelivery, 'notification'>, appUrl?: stri
       orderId: n.orderId,
     },
   }
+}
+
+/**
+ * Options a channel type needs beyond the common ones: Web Push gets the server's VAPID identity.
+ * Throws (a configuration error, secret-free) when it cannot be read.
+ */
+export function channelSendExtras(type: ChannelType, vapid: () => VapidDetails = vapidDetails): { vapid?: VapidDetails } {
+  return type === 'WEBPUSH' ? { vapid: vapid() } : {}
+}
+
+/**
+ * A Web Push subscription the push service no longer knows (404/410): the channel is disabled and
+ * the user gets an in-app notification (PUSH_SUBSCRIPTION_GONE, also fanned out to their other
+ * channels that want warnings), in one transaction. Nothing when the channel was already disabled
+ * or its subscription has been replaced since. True when this call disabled it.
+ */
+export async function disableGonePushChannel(
+  db: Db,
+  channel: { id: number; secretsEnc: string | null },
+  reason: string,
+): Promise<boolean> {
+  return disableGoneChannel(db, channel.id, channel.secretsEnc, reason, (tx, ch) =>
+    notify(tx, { userId: ch.userId, type: 'PUSH_SUBSCRIPTION_GONE', params: { channel: ch.name } }),
+  )
 }
 
 function limiterKey(row: Pick<DueDelivery, 'channel'>): [ChannelType, string] {
@@ -257,13 +287,19 @@ export function createOutbox(opts: OutboxOptions = {}): Outbox {
       result = await sendToChannel(type, outboundOf(row, appUrl), row.channel.config, secrets, {
         timeoutMs,
         now,
+        ...channelSendExtras(type, opts.vapid),
         ...(opts.fetchImpl ? { fetchImpl: opts.fetchImpl } : {}),
         ...(opts.baseUrlOverride ? { baseUrlOverride: opts.baseUrlOverride({ id: row.channel.id, type }) } : {}),
       })
       log.debug({ ...ctx, ok: result.ok, ms: now() - started }, 'attempt finished')
     } catch (e) {
-      // openChannelSecrets (sendToChannel never throws). Its messages carry no secret.
-      const error = e instanceof UnreadableSecretsError ? e.message : `cannot open the channel secrets: ${e instanceof Error ? e.message : String(e)}`
+      // openChannelSecrets or the VAPID keys (sendToChannel never throws). Their messages carry no secret.
+      const error =
+        e instanceof UnreadableSecretsError
+          ? e.message
+          : e instanceof Error && e.name === 'VapidConfigError'
+            ? `Web Push: ${e.message}`
+            : `cannot open the channel secrets: ${e instanceof Error ? e.message : String(e)}`
       result = { ok: false, retryable: false, error }
     }
 
@@ -305,6 +341,16 @@ export function createOutbox(opts: OutboxOptions = {}): Outbox {
     } else {
       summary.failed++
       log.error({ ...ctx, error: outcome.error }, 'delivery failed')
+      if (!result.ok && result.gone) await channelGone(row, outcome.error, ctx)
+    }
+  }
+
+  async function channelGone(row: DueDelivery, reason: string, ctx: object): Promise<void> {
+    try {
+      if (await disableGonePushChannel(db(), row.channel, reason)) log.warn(ctx, 'push subscription gone: channel disabled, user notified')
+    } catch (e) {
+      // Not fatal: the next delivery to this channel gets the same answer and tries again.
+      log.error({ ...ctx, err: e instanceof Error ? e.message : String(e) }, 'could not disable the channel of a gone push subscription')
     }
   }
 

@@ -54,6 +54,11 @@ export class SimClock implements MarketClock {
     this.synced = true
   }
 
+  /** Market milliseconds per wall millisecond at the last sync (0 while paused). */
+  get rate(): number {
+    return this.speed
+  }
+
   now(): Date {
     if (!this.synced) throw new Error('simulated clock not synced yet')
     return new Date(this.marketAtSync + (Date.now() - this.wallAtSync) * this.speed)

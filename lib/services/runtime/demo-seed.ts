@@ -6,6 +6,7 @@
 import { markPositionManaged, toMilli } from '@/lib/market'
 import { DEMO_SCENARIOS, type DemoScenario } from '@/lib/paper'
 import { stockInputSchema } from '@/lib/schemas/stock'
+import { percentText } from '@/lib/schemas/fields'
 import { createStock, listStocksForUser } from '@/lib/db/stocks'
 import { createUser, findUserByEmail, setUserPassword } from '@/lib/db/users'
 import { writeMachineState } from '@/lib/db/monitors'
@@ -46,9 +47,10 @@ export async function seedDemo(opts: { autoTrade?: boolean } = {}): Promise<{ us
       entryHigh: fmt(l.entryHigh),
       takeProfit: fmt(l.takeProfit),
       stopLoss: fmt(l.stopLoss),
-      trailingStopPct: s.monitor.trailingStopPct ?? '',
+      // The form's units: percentages typed as percentages (the scenario stores fractions).
+      trailingStopPct: percentText(s.monitor.trailingStopPct),
       notes: s.story,
-      quant: { autoTrade: opts.autoTrade ?? true, maxPositionPct: 0.2, minTradeAmount: 5000 },
+      quant: { autoTrade: opts.autoTrade ?? true, maxPositionPct: 20, minTradeAmount: 5000 },
     })
     const row = await createStock(user.id, input)
     created.push(s.code)

@@ -20,6 +20,11 @@ export interface MarketClockReading {
   /** True when `now` is extrapolated from an earlier sync because the exchange did not answer now. */
   estimated: boolean
   error: string | null
+  /**
+   * Market seconds per wall second: 1 for the wall clock, the simulated clock's speed (0 while
+   * paused). Quote freshness is judged in the quotes' own clock at this rate.
+   */
+  speed?: number
 }
 
 interface SimState {
@@ -33,7 +38,7 @@ interface SimState {
 const g = globalThis as unknown as { __dingpanWebSimClock?: SimState }
 
 export async function readMarketClock(cfg: ClockConfig, minSyncMs = 1_000): Promise<MarketClockReading> {
-  if (cfg.mode !== 'sim' || !cfg.simUrl) return { mode: 'wall', now: new Date(), estimated: false, error: null }
+  if (cfg.mode !== 'sim' || !cfg.simUrl) return { mode: 'wall', now: new Date(), estimated: false, error: null, speed: 1 }
   let s = g.__dingpanWebSimClock
   if (!s || s.url !== cfg.simUrl) {
     s = { url: cfg.simUrl, clock: new SimClock(cfg.simUrl), lastSyncAt: 0, synced: false, lastError: null }
@@ -50,8 +55,8 @@ export async function readMarketClock(cfg: ClockConfig, minSyncMs = 1_000): Prom
       s.lastError = e instanceof Error ? (e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message) : String(e)
     }
   }
-  if (!s.synced) return { mode: 'sim', now: null, estimated: false, error: s.lastError }
-  return { mode: 'sim', now: s.clock.now(), estimated: !!s.lastError, error: s.lastError }
+  if (!s.synced) return { mode: 'sim', now: null, estimated: false, error: s.lastError, speed: 1 }
+  return { mode: 'sim', now: s.clock.now(), estimated: !!s.lastError, error: s.lastError, speed: s.clock.rate }
 }
 
 export interface CalendarReading {

@@ -21,6 +21,10 @@ export const killSwitchSchema = z.object({ on: z.boolean(), reason: z.string().m
 export type KillSwitch = z.infer<typeof killSwitchSchema> & { at?: string; by?: string }
 
 const money = z.coerce.number().min(0).max(1_000_000_000)
+/**
+ * The stored risk limits. maxExposurePct is stored as a fraction of total assets (0.8 = 80 %); the
+ * forms and the API take it typed as a percentage (lib/schemas/settings.ts riskFormSchema converts).
+ */
 export const riskSettingsSchema = z.object({
   maxExposurePct: z.coerce.number().gt(0, { message: 'ratio.range' }).max(1, { message: 'ratio.range' }),
   maxOrderValue: money.nullable(),

@@ -6,12 +6,18 @@
 import type { z } from 'zod'
 import { createBroker } from '@/lib/broker'
 import type { BrokerConfig } from '@/lib/broker/types'
-import type { Env } from '@/lib/env'
+import { env, type Env } from '@/lib/env'
 import { putSetting } from '@/lib/db/settings'
 import { settingRows } from '@/lib/db/settings-view'
 import type { brokerFormSchema, monitorFormSchema, riskFormSchema } from '@/lib/schemas/settings'
 import { ValidationError } from '@/lib/errors'
-import { brokerSettingsSchema, knownTokenFor, readStoredBroker, saveBrokerSettings } from './broker-config'
+import { brokerSettingsSchema, knownTokenFor, readStoredBroker, resolveBrokerConfig, saveBrokerSettings } from './broker-config'
+import { getDb } from '@/lib/db/client'
+import { writeTx } from '@/lib/db/tx'
+import { listOrdersAtBridge } from '@/lib/db/broker-switch'
+import { markChangedOrdersUnknown, refuseUnconfirmedChange } from './connection-change'
+import { defaultBrokerAccountId, getDefaultAccountRow, lastAccountChange } from '@/lib/db/broker-accounts'
+import type { Locale } from '@/lib/i18n/config'
 import { loadRuntimeSettings, monitorSettingsSchema, riskSettingsSchema, setKillSwitch, SETTING_KEYS, type KillSwitch } from './runtime-settings'
 import { runtimeDefaults } from './web-context'
 
@@ -23,7 +29,9 @@ export interface Actor {
 const iso = (d: Date | undefined | null) => d?.toISOString() ?? null
 
 export async function settingsView(e: Env) {
-  const [runtime, stored, rows] = await Promise.all([loadRuntimeSettings(runtimeDefaults(e)), readStoredBroker(), settingRows(Object.values(SETTING_KEYS))])
+  const [runtime, stored, rows, defaultRow] = await Promise.all([loadRuntimeSettings(runtimeDefaults(e)), readStoredBroker(), settingRows(Object.values(SETTING_KEYS)), getDefaultAccountRow()])
+  const defaultId = defaultRow.id
+  const brokerChange = stored ? await lastAccountChange(defaultId) : null
   const meta = (key: string) => {
     const r = rows.get(key)
     return r ? { updatedAt: iso(r.updatedAt), updatedBy: r.updatedBy } : null
@@ -41,7 +49,9 @@ export async function settingsView(e: Env) {
       }
   const r = runtime.risk
   return {
-    broker: { ...broker, meta: meta(SETTING_KEYS.broker) },
+    // The default broker account (issue 13); its last change from the audit log.
+    // Paper: the in-process paper broker, or a bridge known to be DingPan's paper exchange.
+    broker: { ...broker, brokerAccountId: defaultId, paper: broker.mode === 'paper' || defaultRow.simulated, meta: stored ? { updatedAt: iso(brokerChange?.createdAt), updatedBy: brokerChange?.actor ?? null } : null },
     monitor: { intervalSeconds: runtime.intervalSeconds, quoteProviders: runtime.quoteProviders, meta: meta(SETTING_KEYS.monitor), env: { quoteUrls: { tencent: e.QUOTE_TENCENT_URL ?? null, sina: e.QUOTE_SINA_URL ?? null, eastmoney: e.QUOTE_EASTMONEY_URL ?? null } } },
     killSwitch: { on: runtime.killSwitch.on === true, reason: runtime.killSwitch.reason ?? null, at: runtime.killSwitch.at ?? null, by: runtime.killSwitch.by ?? null },
     risk: {
@@ -72,8 +82,28 @@ export async function saveMonitor(input: z.output<typeof monitorFormSchema>, act
   return value
 }
 
-export async function saveBroker(input: z.output<typeof brokerFormSchema>, actor: Actor) {
-  await saveBrokerSettings(brokerSettingsSchema.parse(input), actor)
+/** Which bridge and account orders go to (the timeout is not part of it). */
+function connectionOf(c: BrokerConfig): string {
+  return c.broker === 'qmt' ? `qmt|${c.baseUrl}|${c.accountId ?? ''}|${c.token}` : `paper|${c.stateFile ?? ''}`
+}
+
+/**
+ * Saves the broker settings. A change of the bridge, account or token while DingPan orders are at
+ * the bridge in force is refused (field `confirmWorkingOrders`, naming them) unless the trader
+ * confirms; then those orders become UNKNOWN — the worker keeps reconciling them, nothing fails
+ * them for the change — each trader is told, and the change is audit-logged with the orders.
+ */
+export async function saveBroker(input: z.output<typeof brokerFormSchema>, actor: Actor, e: Env = env(), locale: Locale = 'zh') {
+  const next = brokerSettingsSchema.parse(input)
+  const before = connectionOf(await resolveBrokerConfig(e))
+  const token = next.mode === 'qmt' ? (next.token || ((await knownTokenFor(next.host, next.port, e)) ?? '')) : ''
+  const after = next.mode === 'qmt' ? `qmt|http://${next.host}:${next.port}|${next.accountId}|${token}` : `paper|${e.PAPER_STATE_FILE ?? ''}`
+  const orders = before === after ? [] : await listOrdersAtBridge(getDb(), { id: await defaultBrokerAccountId(), isDefault: true })
+  refuseUnconfirmedChange(orders, input.confirmWorkingOrders, locale)
+  await saveBrokerSettings(next, actor)
+  if (orders.length === 0) return
+  const note = 'broker settings changed while the order was at the bridge: state unknown, still reconciled'
+  await writeTx(getDb(), (tx) => markChangedOrdersUnknown(tx, orders, note, { actorId: actor.id, actor: actor.label, action: 'settings.broker.ordersUnknown' }))
 }
 
 export async function switchKill(on: boolean, reason: string | null, actor: Actor): Promise<KillSwitch> {

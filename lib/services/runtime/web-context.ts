@@ -5,7 +5,8 @@
 import { env, type Env } from '@/lib/env'
 import { createBroker } from '@/lib/broker'
 import type { Broker } from '@/lib/broker/types'
-import { resolveBrokerConfig } from './broker-config'
+import { resolveAccountBrokerConfig, resolveBrokerConfig } from './broker-config'
+import { getAccountRow } from '@/lib/db/broker-accounts'
 import { readMarketClock, type MarketClockReading } from './market-clock-view'
 import type { RuntimeDefaults } from './runtime-settings'
 
@@ -36,3 +37,24 @@ export async function brokerForRequest(clock: MarketClockReading, e: Env = env()
 }
 
 export type BrokerFactory = () => Promise<Broker>
+
+/**
+ * True when orders go to the paper exchange, not a real account: the in-process paper broker, or
+ * the demo (the paper exchange's simulated clock and bridge). The UI says 模拟盘 / Paper then.
+ */
+export function brokerIsPaper(e: Env = env()): boolean {
+  return e.broker === 'paper' || e.MARKET_CLOCK === 'sim'
+}
+
+/**
+ * A broker client for one request on one account (issue 13): the account's own connection (its
+ * bridge and token, or its paper state); the default account while the environment defines it is
+ * exactly brokerForRequest. The caller has checked the user sees the account. Not connected yet.
+ */
+export async function brokerForAccountRequest(accountId: number, clock: MarketClockReading, e: Env = env()): Promise<Broker> {
+  const row = await getAccountRow(accountId)
+  if (!row) throw new Error(`broker account ${accountId} not found`)
+  const cfg = await resolveAccountBrokerConfig(row, e)
+  const now = () => (clock.mode === 'sim' && clock.now ? new Date(clock.now.getTime()) : new Date())
+  return createBroker({ ...cfg, clock: clock.mode === 'sim' ? now : undefined })
+}

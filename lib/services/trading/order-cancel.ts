@@ -8,7 +8,22 @@
 import type { Broker, CancelResult } from '@/lib/broker/types'
 import { auditOrdersAction, getOrderForUser, listWorkingOrders, recordUserCancel, USER_CANCELLABLE } from '@/lib/db/orders-view'
 import { ConflictError, NotFoundError } from '@/lib/errors'
+import { defaultBrokerAccountId } from '@/lib/db/broker-accounts'
+import { brokerForAccountRequest } from '../runtime/account-broker'
 import { toOrderView, type OrderView } from './shapes'
+
+/**
+ * The broker of an account other than the default (issue 13). `makeBroker` (the callers' factory)
+ * serves the default account; an order of another account is cancelled only through its own
+ * account's broker — bridge order ids are per bridge, the same number elsewhere is another order.
+ */
+export type AccountBrokerFactory = (brokerAccountId: number) => Promise<Broker>
+
+/** The account an order is cancelled through: null for the default account (and rows from before accounts). */
+async function otherAccountOf(brokerAccountId: number | null): Promise<number | null> {
+  if (brokerAccountId == null) return null
+  return brokerAccountId === (await defaultBrokerAccountId()) ? null : brokerAccountId
+}
 
 export interface CancelReport {
   bridge: CancelResult
@@ -17,7 +32,7 @@ export interface CancelReport {
   order: OrderView
 }
 
-export async function cancelOrderForUser(userId: number, orderId: number, makeBroker: () => Promise<Broker>): Promise<CancelReport> {
+export async function cancelOrderForUser(userId: number, orderId: number, makeBroker: () => Promise<Broker>, accountBroker: AccountBrokerFactory = brokerForAccountRequest): Promise<CancelReport> {
   const order = await getOrderForUser(userId, orderId)
   if (!order) throw new NotFoundError('order.notFound')
   if (!USER_CANCELLABLE.includes(order.status)) throw new ConflictError('order.notCancellable', { status: order.status })
@@ -26,7 +41,8 @@ export async function cancelOrderForUser(userId: number, orderId: number, makeBr
   let answer: CancelResult
   let broker: Broker | null = null
   try {
-    broker = await makeBroker()
+    const other = await otherAccountOf(order.brokerAccountId)
+    broker = other === null ? await makeBroker() : await accountBroker(other)
     const conn = await broker.connect()
     answer = conn.success ? await broker.cancelOrder(Number(order.bridgeOrderId)) : { success: false, outcome: 'not_sent', code: 'CONNECT_FAILED', message: conn.message }
   } catch (e) {
@@ -81,8 +97,10 @@ export interface CancelAllReport {
  * name), plus one audit entry for the whole action. Nothing is marked cancelled here, and nothing
  * is counted as cancelled unless the bridge accepted the request.
  */
-export async function cancelAllWorking(actor: { id: number; label: string }, makeBroker: () => Promise<Broker>): Promise<CancelAllReport> {
+export async function cancelAllWorking(actor: { id: number; label: string }, makeBroker: () => Promise<Broker>, accountBroker: AccountBrokerFactory = brokerForAccountRequest): Promise<CancelAllReport> {
   const working = await listWorkingOrders()
+  const accountOf = new Map<number, number | null>()
+  for (const o of working) accountOf.set(o.id, await otherAccountOf(o.brokerAccountId))
   const lines: CancelAllLine[] = working.map((o) => ({
     orderId: o.id,
     userId: o.userId,
@@ -96,18 +114,24 @@ export async function cancelAllWorking(actor: { id: number; label: string }, mak
     skipped: o.status === 'PENDING' || o.status === 'SENDING' ? 'not_sent_yet' : o.status === 'CANCELLING' ? 'cancel_pending' : !o.bridgeOrderId ? 'no_bridge_id' : null,
   }))
   const toCancel = lines.filter((l) => !l.skipped && USER_CANCELLABLE.includes(l.status as never))
-  if (toCancel.length) {
+  // One broker connection per account, each order through its own account's broker.
+  const groups = new Map<number | null, CancelAllLine[]>()
+  for (const l of toCancel) {
+    const key = accountOf.get(l.orderId) ?? null
+    groups.set(key, [...(groups.get(key) ?? []), l])
+  }
+  for (const [account, group] of groups) {
     let broker: Broker | null = null
     let connectFailure: CancelResult | null = null
     try {
-      broker = await makeBroker()
+      broker = account === null ? await makeBroker() : await accountBroker(account)
       const conn = await broker.connect()
       if (!conn.success) connectFailure = { success: false, outcome: 'not_sent', code: 'CONNECT_FAILED', message: conn.message }
     } catch (e) {
       connectFailure = { success: false, outcome: 'not_sent', code: 'CONNECT_FAILED', message: (e as Error).message }
     }
     try {
-      for (const line of toCancel) {
+      for (const line of group) {
         let answer: CancelResult
         if (connectFailure || !broker) answer = connectFailure ?? { success: false, outcome: 'not_sent', code: 'CONNECT_FAILED', message: 'no broker' }
         else {

@@ -17,7 +17,7 @@
  * trackers during a hand-over never apply one fill twice; fills are keyed by the counter's
  * traded_id per order.
  */
-import { canCancelAt, marketPhase, shanghaiDate, toMilli, type Quote } from '@/lib/market'
+import { addTradingSeconds, canCancelAt, isStName, marketPhase, onUnfilledTimeout, shanghaiDate, toMilli, type Quote, type TimeoutAction } from '@/lib/market'
 import { getDb } from '@/lib/db/client'
 import { writeTx, type Tx } from '@/lib/db/tx'
 import { holdLease, LeaseLostError } from '@/lib/db/lease'
@@ -31,6 +31,7 @@ import {
   upsertFill,
   type OrderStatusValue,
   type OrderWithContext,
+  type AccountScope,
 } from '@/lib/db/orders'
 import { asLocale } from '@/lib/i18n/config'
 import { translator } from '@/lib/i18n/translator'
@@ -38,6 +39,8 @@ import { STRATEGY_NAME, type BrokerList, type BrokerOrderRecord, type BrokerTrad
 import { notify } from '../notifications'
 import { finalizeOrder, orderParams, type FinalOutcome } from './order-finalize'
 import { inFlight, type SendDeps } from './order-send'
+import { pricingFor } from './signals'
+import { formatPrice } from '@/lib/format'
 
 /** An order missing from the bridge's list is declared absent only after this many lookups… */
 export const ABSENT_CHECKS = 3
@@ -67,6 +70,8 @@ export interface TrackResult {
   adopted?: number
   /** Another worker holds the lease now: this pass stopped before writing anything more. */
   leaseLost?: boolean
+  /** The monitors whose orders filled or ended in this pass (the worker reloads just these rows). */
+  stockIds?: number[]
 }
 
 export function statusFromXt(xt: number): OrderStatusValue {
@@ -100,20 +105,30 @@ export function isDingPanOrder(rec: Pick<BrokerOrderRecord, 'remark' | 'strategy
 }
 
 const cancelRetryAt = new Map<number, number>()
-/** When the current blind spell began (wall ms); null while the bridge sees our orders. */
-let blindSince: number | null = null
-/** Market time (ms) of the last read of the bridge's lists. */
-let lastReconcileAt = 0
-/** Bridge orders already compared with the database and found final on both sides (today's). */
-const settled = new Set<string>()
-let settledDay = ''
+/** Per broker account (each bridge has its own lists; key 0 when unscoped). */
+interface AccountTrackState {
+  /** When the current blind spell began (wall ms); null while the bridge sees our orders. */
+  blindSince: number | null
+  /** Market time (ms) of the last read of the bridge's lists. */
+  lastReconcileAt: number
+  /** Bridge orders already compared with the database and found final on both sides (today's). */
+  settled: Set<string>
+  settledDay: string
+}
+const trackStates = new Map<number, AccountTrackState>()
+function trackState(deps: { account?: AccountScope }): AccountTrackState {
+  const key = deps.account?.id ?? 0
+  let s = trackStates.get(key)
+  if (!s) trackStates.set(key, (s = { blindSince: null, lastReconcileAt: 0, settled: new Set(), settledDay: '' }))
+  return s
+}
 
 /**
  * With nothing open, the lists are read once a market minute while the exchange trades (market
  * time: the simulated clock in demos and tests; a clock set backwards counts as due).
  */
-function idleReconcileDue(now: Date): boolean {
-  if (Math.abs(now.getTime() - lastReconcileAt) < RECONCILE_IDLE_MS) return false
+function idleReconcileDue(now: Date, st: AccountTrackState): boolean {
+  if (Math.abs(now.getTime() - st.lastReconcileAt) < RECONCILE_IDLE_MS) return false
   try {
     const phase = marketPhase(now)
     return phase === 'opening_auction' || phase === 'continuous' || phase === 'closing_auction'
@@ -125,10 +140,12 @@ function idleReconcileDue(now: Date): boolean {
 const sentAtOf = (o: OrderWithContext) => (o.sendingAt ?? o.submittedAt ?? o.createdAt).getTime()
 
 export async function trackOpenOrders(deps: TrackDeps, now: Date, quotes: Map<string, Quote>): Promise<TrackResult> {
-  const out: TrackResult = { bridgeCalled: false, bridgeOk: true, fills: 0, terminal: 0, cancelsRequested: 0 }
-  const open = await listOpenOrders()
-  if (open.length === 0 && !idleReconcileDue(now)) return out
-  lastReconcileAt = now.getTime()
+  const touched = new Set<number>()
+  const out: TrackResult = { bridgeCalled: false, bridgeOk: true, fills: 0, terminal: 0, cancelsRequested: 0, stockIds: [] }
+  const st = trackState(deps)
+  const open = await listOpenOrders(deps.account)
+  if (open.length === 0 && !idleReconcileDue(now, st)) return out
+  st.lastReconcileAt = now.getTime()
   out.bridgeCalled = true
   let book: BrokerList<BrokerOrderRecord>
   let trades: BrokerTradeRecord[]
@@ -157,7 +174,7 @@ export async function trackOpenOrders(deps: TrackDeps, now: Date, quotes: Map<st
       await tellBlind(deps, tracked, blind)
       return out
     }
-    blindSince = null
+    st.blindSince = null
 
     for (const o of tracked) {
       let rec = find(o)
@@ -172,12 +189,16 @@ export async function trackOpenOrders(deps: TrackDeps, now: Date, quotes: Map<st
       }
       if (!rec) {
         if (o.bridgeOrderId) await noteUnlisted(deps, o, sentAtOf(o))
-        else if (await handleMissing(deps, o, now, sentAtOf(o), quotes)) out.terminal++
+        else if (await handleMissing(deps, o, now, sentAtOf(o), quotes)) {
+          out.terminal++
+          touched.add(o.stockId)
+        }
         continue
       }
       const r = await applyRecord(deps, o, rec, tradesByOrder.get(rec.orderId) ?? [], now, quotes)
       out.fills += r.newFills
       if (r.terminal) out.terminal++
+      if (r.newFills || r.terminal) touched.add(o.stockId)
     }
 
     const openKeys = new Set(open.flatMap((o) => [o.clientOrderId, ...(o.bridgeOrderId ? [`#${o.bridgeOrderId}`] : [])]))
@@ -185,13 +206,15 @@ export async function trackOpenOrders(deps: TrackDeps, now: Date, quotes: Map<st
     out.adopted = adopted.adopted
     out.fills += adopted.fills
     out.terminal += adopted.terminal
+    for (const id of adopted.stockIds) touched.add(id)
 
-    out.cancelsRequested = await cancelTimedOut(deps, now)
+    out.cancelsRequested = await cancelTimedOut(deps, now, quotes)
   } catch (e) {
     if (!(e instanceof LeaseLostError)) throw e
     deps.log.warn({ fencingToken: deps.fencingToken }, 'lease lost while tracking orders; this worker stops writing')
     out.leaseLost = true
   }
+  out.stockIds = [...touched]
   return out
 }
 
@@ -234,11 +257,12 @@ async function blindness(
 }
 
 async function tellBlind(deps: TrackDeps, tracked: OrderWithContext[], why: Blindness): Promise<void> {
-  const first = blindSince === null
-  if (first) blindSince = Date.now()
+  const st = trackState(deps)
+  const first = st.blindSince === null
+  if (first) st.blindSince = Date.now()
   deps.log[first ? 'error' : 'warn']({ why: why.text, orders: tracked.length }, 'bridge blind: no order changed')
   if (!first) return
-  const since = blindSince!
+  const since = st.blindSince!
   const byUser = new Map<number, OrderWithContext[]>()
   for (const o of tracked) byUser.set(o.userId, [...(byUser.get(o.userId) ?? []), o])
   await writeTx(getDb(), async (tx) => {
@@ -255,7 +279,7 @@ async function tellBlind(deps: TrackDeps, tracked: OrderWithContext[], why: Blin
           codes: [...new Set(orders.map((o) => o.code))].slice(0, 5).join(', '),
           reason: t(`events.blind.${why.kind}` as never, { count: why.count } as never),
         },
-        dedupeKey: `bridge-blind:${userId}:${since}`,
+        dedupeKey: `bridge-blind:${deps.account && !deps.account.isDefault ? `a${deps.account.id}:` : ''}${userId}:${since}`,
       })
     }
   })
@@ -297,12 +321,14 @@ async function handleMissing(deps: TrackDeps, o: OrderWithContext, now: Date, se
       await updateOrderFields(tx, o.id, { reconcileCount: checks })
       return false
     }
-    const reason = locale === 'zh' ? '桥接中查无此委托（已多次核对）' : 'the bridge has no record of this order (checked repeatedly)'
+    const reasonEn = 'the bridge has no record of this order (checked repeatedly)'
+    const reason = locale === 'zh' ? '桥接中查无此委托（已多次核对）' : reasonEn
     const moved = await transitionOrder(tx, o.id, [o.status], 'FAILED', { reconcileCount: checks, lastCheckedAt: new Date(), errorMessage: reason })
     if (!moved) return false
     await notify(tx, {
       userId: o.userId,
       locale,
+      at: now,
       type: 'ORDER_RECONCILED',
       params: {
         ...orderParams(o, locale),
@@ -315,7 +341,7 @@ async function handleMissing(deps: TrackDeps, o: OrderWithContext, now: Date, se
     })
     // A sell leaves the monitor HOLDING with a new episode (bounded per day), so the exit fires again
     // with a new trigger and a new clientOrderId on the next quote; a buy closes the monitor.
-    await finalizeOrder(tx, { order: { ...o, status: 'FAILED' }, outcome: 'failed', reason, now, quote: quotes.get(o.code), triggerEnv: deps.triggerEnv })
+    await finalizeOrder(tx, { order: { ...o, status: 'FAILED' }, outcome: 'failed', reason, reasonEn, now, quote: quotes.get(o.code), triggerEnv: deps.triggerEnv })
     return true
   })
 }
@@ -344,6 +370,7 @@ async function applyRecord(
       await notify(tx, {
         userId: o.userId,
         locale,
+        at: now,
         type: 'ORDER_RECONCILED',
         params: { ...orderParams(base, locale), result: t('events.reconcile.found' as never, { orderId: String(rec.orderId), status: `${rec.status} ${rec.statusName}` } as never) },
         stockId: o.stockId,
@@ -353,7 +380,7 @@ async function applyRecord(
       })
       if (!fresh.deadlineAt) {
         const timeoutSec = o.stock.quantConfig?.unfilledTimeoutSec ?? 120
-        await updateOrderFields(tx, o.id, { deadlineAt: new Date(now.getTime() + timeoutSec * 1000) })
+        await updateOrderFields(tx, o.id, { deadlineAt: addTradingSeconds(now, timeoutSec) })
       }
     }
 
@@ -396,7 +423,7 @@ async function applyRecord(
     Object.assign(base, fields, { status: next })
 
     if (delta > 0 && next !== 'FILLED') {
-      await notify(tx, { userId: o.userId, locale, type: 'ORDER_PARTIALLY_FILLED', params: orderParams(base, locale), stockId: o.stockId, orderId: o.id, triggerEventId: o.triggerEventId, dedupeKey: `order:${o.id}:fill:${filled}` })
+      await notify(tx, { userId: o.userId, locale, at: now, type: 'ORDER_PARTIALLY_FILLED', params: orderParams(base, locale), stockId: o.stockId, orderId: o.id, triggerEventId: o.triggerEventId, dedupeKey: `order:${o.id}:fill:${filled}` })
     }
     const final: FinalOutcome | null = next === 'FILLED' ? 'filled' : next === 'CANCELLED' ? (filled > 0 ? 'partially_cancelled' : 'cancelled') : next === 'REJECTED' ? 'rejected' : null
     if (!final) return { newFills, terminal: false }
@@ -406,7 +433,7 @@ async function applyRecord(
     await finalizeOrder(tx, {
       order: base,
       outcome: final,
-      cancelledBy: (fresh.cancelledBy as 'timeout' | 'user' | 'system' | null) ?? 'system',
+      cancelledBy: (fresh.cancelledBy as 'timeout' | 'user' | 'system' | 'superseded' | null) ?? 'system',
       reason: rec.statusMsg || null,
       now,
       quote: quotes.get(o.code),
@@ -430,16 +457,18 @@ async function adoptFromBridge(
   tradesByOrder: Map<number, BrokerTradeRecord[]>,
   now: Date,
   quotes: Map<string, Quote>,
-): Promise<{ adopted: number; fills: number; terminal: number }> {
-  const res = { adopted: 0, fills: 0, terminal: 0 }
+): Promise<{ adopted: number; fills: number; terminal: number; stockIds: number[] }> {
+  const res = { adopted: 0, fills: 0, terminal: 0, stockIds: [] as number[] }
   const day = shanghaiDate(now)
-  if (day !== settledDay) {
+  const st = trackState(deps)
+  const settled = st.settled
+  if (day !== st.settledDay) {
     settled.clear()
-    settledDay = day
+    st.settledDay = day
   }
   const candidates = records.filter((r) => isDingPanOrder(r) && !settled.has(`${r.orderId}:${r.remark}`) && (!r.terminal || r.tradedVolume > 0))
   if (candidates.length === 0) return res
-  const rows = new Map((await findOrdersByClientIds(candidates.map((r) => r.remark))).map((o) => [o.clientOrderId, o]))
+  const rows = new Map((await findOrdersByClientIds(candidates.map((r) => r.remark), deps.account)).map((o) => [o.clientOrderId, o]))
   for (const r of candidates) {
     const row = rows.get(r.remark)
     if (!row) {
@@ -459,6 +488,7 @@ async function adoptFromBridge(
     const applied = await applyRecord(deps, reopened, r, tradesByOrder.get(r.orderId) ?? [], now, quotes)
     res.fills += applied.newFills
     if (applied.terminal) res.terminal++
+    res.stockIds.push(row.stockId)
   }
   return res
 }
@@ -478,7 +508,7 @@ async function reopen(deps: TrackDeps, row: OrderWithContext, r: BrokerOrderReco
       activeKey: holder ? null : row.triggerEventId,
       reconcileCount: 0,
       lastCheckedAt: new Date(),
-      deadlineAt: row.deadlineAt ?? new Date(now.getTime() + timeoutSec * 1000),
+      deadlineAt: row.deadlineAt ?? addTradingSeconds(now, timeoutSec),
       errorMessage: locale === 'zh' ? `桥接仍持有此委托（${r.status} ${r.statusName}），已重新接管` : `the bridge still holds this order (${r.status} ${r.statusName}); taken back under tracking`,
     }
     if (!(await transitionOrder(tx, row.id, [row.status as OrderStatusValue], 'SUBMITTED', data))) return null
@@ -486,6 +516,7 @@ async function reopen(deps: TrackDeps, row: OrderWithContext, r: BrokerOrderReco
     await notify(tx, {
       userId: row.userId,
       locale,
+      at: now,
       type: 'ORDER_RECONCILED',
       severity: 'CRITICAL',
       params: {
@@ -543,12 +574,34 @@ async function applyPositionDelta(tx: Tx, o: OrderWithContext, delta: number, pr
   }
 }
 
-async function cancelTimedOut(deps: TrackDeps, now: Date): Promise<number> {
+async function cancelTimedOut(deps: TrackDeps, now: Date, quotes: Map<string, Quote>): Promise<number> {
   if (!canCancelAt(now)) return 0
   let requested = 0
-  const due = (await listOpenOrders()).filter(
-    (o) => (o.status === 'SUBMITTED' || o.status === 'PARTIALLY_FILLED') && o.bridgeOrderId && o.deadlineAt && o.deadlineAt <= now && !o.cancelRequestedAt,
+  const candidates = (await listOpenOrders(deps.account)).filter(
+    // An exit being superseded by a higher one is cancelled by the send stage, not by its timeout.
+    (o) => (o.status === 'SUBMITTED' || o.status === 'PARTIALLY_FILLED') && o.bridgeOrderId && o.deadlineAt && o.deadlineAt <= now && !o.cancelRequestedAt && o.cancelledBy !== 'superseded',
   )
+  const due: OrderWithContext[] = []
+  for (const o of candidates) {
+    // An order at the limit price keeps its place in the queue, and an exit is cancelled only to
+    // improve its price: otherwise the order rests and is looked at again one timeout later.
+    const spec = pricingFor(o.stock, o.triggerEvent.kind)
+    const decision = onUnfilledTimeout({
+      code: o.code,
+      side: o.side === 'BUY' ? 'buy' : 'sell',
+      limitPriceMilli: o.priceType === 'LIMIT' ? o.limitPriceMilli : null,
+      quote: quotes.get(o.code) ?? null,
+      now,
+      mode: spec.mode,
+      offsetTicks: spec.offsetTicks ?? 0,
+      st: isStName(o.stock.name),
+    })
+    if (decision.action === 'cancel') {
+      due.push(o)
+      continue
+    }
+    await keepResting(deps, o, now, decision)
+  }
   for (const o of due) {
     if ((cancelRetryAt.get(o.id) ?? 0) > Date.now()) continue
     let res: { success: boolean; message: string }
@@ -567,6 +620,7 @@ async function cancelTimedOut(deps: TrackDeps, now: Date): Promise<number> {
         await notify(tx, {
           userId: o.userId,
           locale,
+          at: now,
           type: 'ORDER_UNFILLED_TIMEOUT',
           params: { ...orderParams(o, locale), seconds: o.stock.quantConfig?.unfilledTimeoutSec ?? 120 },
           stockId: o.stockId,
@@ -583,4 +637,39 @@ async function cancelTimedOut(deps: TrackDeps, now: Date): Promise<number> {
     }
   }
   return requested
+}
+
+/**
+ * The order rests on: its deadline moves one timeout (of trading time) on; at a locked board the
+ * trader is told once that it is queued there (and the order says so on the orders page).
+ */
+async function keepResting(deps: TrackDeps, o: OrderWithContext, now: Date, decision: Exclude<TimeoutAction, { action: 'cancel' }>): Promise<void> {
+  const timeoutSec = o.stock.quantConfig?.unfilledTimeoutSec ?? 120
+  const locale = asLocale(o.stock.user.locale)
+  const zh = locale === 'zh'
+  await writeTx(getDb(), async (tx) => {
+    await holdLease(tx, deps.leaseName, deps.holderId, deps.fencingToken)
+    if (!(await lockOpenOrder(tx, o.id))) return
+    const fields: Record<string, unknown> = { deadlineAt: addTradingSeconds(now, timeoutSec) }
+    if (decision.action === 'queued_at_limit') {
+      const limit = decision.limit === 'up' ? (zh ? '涨停' : 'limit-up') : zh ? '跌停' : 'limit-down'
+      const price = formatPrice(o.code, decision.priceMilli / 1000)
+      fields.errorMessage = zh ? `以${limit}价 ${price} 排队等待开板，不因超时撤单` : `queued at the ${limit} price ${price} until the board opens; not cancelled on timeout`
+      await notify(tx, {
+        userId: o.userId,
+        locale,
+        at: now,
+        type: 'ORDER_QUEUED_AT_LIMIT',
+        params: { ...orderParams(o, locale), limit, price },
+        stockId: o.stockId,
+        orderId: o.id,
+        triggerEventId: o.triggerEventId,
+        dedupeKey: `order:${o.id}:queued-at-limit`,
+      })
+    } else if (o.side === 'SELL') {
+      fields.errorMessage = zh ? '卖单继续挂单：当前没有更易成交的价格，不撤单重发' : 'the exit keeps resting: no price now would fill more readily, so it is not cancelled and resent'
+    }
+    await updateOrderFields(tx, o.id, fields as never)
+  })
+  deps.log.info({ orderId: o.id, code: o.code, side: o.side, decision }, 'unfilled timeout: the order keeps resting')
 }

@@ -4,7 +4,7 @@
  * functions over rows already read — no queries, no writes — so this is the one trading file the
  * views may import.
  */
-import { fromMilli, normalizeMemo, orderStatusInfo } from '@/lib/market'
+import { fromMilli, normalizeMemo, orderStatusInfo, resolveLevelsMilli } from '@/lib/market'
 import { USER_CANCELLABLE, type OrderListRow } from '@/lib/db/orders-view'
 import type { StockRow } from '@/lib/db/stocks'
 
@@ -47,6 +47,8 @@ export function toOrderView(o: OrderListRow) {
     filledAmount: Number(o.filledAmountMilli) / 1000,
     avgFillPrice: y(o.avgFillPriceMilli),
     createdAt: o.createdAt.toISOString(),
+    /** When the intent was written by the market clock (simulated in the demo): what the page shows. */
+    marketAt: (o.marketAt ?? o.createdAt).toISOString(),
     submittedAt: o.submittedAt?.toISOString() ?? null,
     terminalAt: o.terminalAt?.toISOString() ?? null,
     deadlineAt: o.deadlineAt?.toISOString() ?? null,
@@ -58,3 +60,18 @@ export function toOrderView(o: OrderListRow) {
 }
 
 export type OrderView = ReturnType<typeof toOrderView>
+
+/**
+ * The take-profit and stop-loss the monitor trades on (mills). A level set relative to cost
+ * (takeProfitBp / stopLossBp) resolves against the cost of what is held — the entry's average fill
+ * price (entryCostMilli), else the broker position's cost of a managed position — while a position
+ * is held; before that, against the entry zone (the stored provisional level). Absolute levels stay.
+ */
+export function tradedLevelsMilli(
+  row: Pick<StockRow, 'code' | 'state' | 'triggerMemo' | 'takeProfitMilli' | 'stopLossMilli' | 'entryLowMilli' | 'entryHighMilli' | 'takeProfitBp' | 'stopLossBp' | 'entryCostMilli' | 'positionCostMilli'>,
+): { takeProfitMilli: number; stopLossMilli: number } {
+  const state = effectiveState(row)
+  const held = state === 'HOLDING' || state === 'EXIT_PENDING'
+  const cost = held ? (row.entryCostMilli ?? row.positionCostMilli ?? null) : null
+  return resolveLevelsMilli(row.code, { takeProfitBp: row.takeProfitBp, stopLossBp: row.stopLossBp }, row, cost)
+}

@@ -19,7 +19,10 @@ import {
   sizeOrder,
   toMilli,
   type CommittedBuy,
+  type EntryQuantityMode,
   type EvaluateResult,
+  type ExitQuantityMode,
+  trancheSharesWanted,
   type MonitorInput,
   type PositionInfo,
   type PricingSpec,
@@ -28,17 +31,20 @@ import {
   type Signal,
   type TriggerKind,
   isStName,
+  normalizeMemo,
 } from '@/lib/market'
 import { writeTx } from '@/lib/db/tx'
 import { assertLease } from '@/lib/db/lease'
 import { loadMonitor, writeMachineState, type MonitorRow } from '@/lib/db/monitors'
 import { claimTriggerForOrder, recordTrigger, setTriggerOutcome, type TriggerData } from '@/lib/db/triggers'
-import { committedBuys, createOrderIntent, OPEN_STATUSES, riskActivity } from '@/lib/db/orders'
+import { committedBuys, createOrderIntent, OPEN_STATUSES, riskActivity, type AccountScope } from '@/lib/db/orders'
+import { defaultBrokerAccountId } from '@/lib/db/broker-accounts'
 import { getDb } from '@/lib/db/client'
 import { asLocale } from '@/lib/i18n/config'
 import { translator } from '@/lib/i18n/translator'
 import { formatPrice } from '@/lib/format'
 import type { BrokerAccount, BrokerPosition } from './broker-port'
+import { accountTradingHalted } from '@/lib/db/worker-accounts'
 import { readKillSwitch, type RuntimeSettings } from '../runtime/runtime-settings'
 import { notify, type EventType } from '../notifications'
 import { managedPosition, toMonitorInput, type TriggerEnv } from './monitor-input'
@@ -80,6 +86,13 @@ export function newClientOrderId(): string {
   return `dp${randomBytes(8).toString('hex')}`
 }
 
+/** The entry quantity mode of a monitor (issue 14): % of assets unless a fixed amount or shares is set. */
+export function entryModeOf(q: Pick<NonNullable<MonitorRow['quantConfig']>, 'entryQtyMode' | 'entryQty'> | null | undefined): EntryQuantityMode {
+  if (q?.entryQtyMode === 'AMOUNT' && q.entryQty > 0) return { kind: 'AMOUNT', yuan: q.entryQty }
+  if (q?.entryQtyMode === 'SHARES' && q.entryQty > 0) return { kind: 'SHARES', shares: q.entryQty }
+  return { kind: 'PCT_ASSETS' }
+}
+
 export function pricingFor(row: MonitorRow, kind: TriggerKind): PricingSpec {
   const q = row.quantConfig
   if (!q) return kind === 'ENTRY' ? { mode: 'BEST_OPPOSITE', offsetTicks: 0 } : { mode: 'BEST_OPPOSITE', offsetTicks: 3 }
@@ -114,6 +127,7 @@ export async function persistEvaluation(
 ): Promise<{ orders: number }> {
   const locale = asLocale(row.user.locale)
   const t = translator(locale)
+  const tEn = translator('en')
   return writeTx(getDb(), async (tx) => {
     await assertLease(tx, deps.leaseName, deps.holderId, deps.fencingToken)
     const current = await loadMonitor(tx, row.id)
@@ -121,10 +135,12 @@ export async function persistEvaluation(
       throw new StaleMonitorError(row.id)
     }
     const input = toMonitorInput(current, null, deps.triggerEnv)
+    const workingExitKind = normalizeMemo(current.triggerMemo as never).exitKind
     let machine: Machine = { state: result.state, episode: current.episode, highestSinceEntry: result.highestSinceEntry, memo: result.memo, options: input.options }
     let orders = 0
     let lastSignal: Signal | null = null
     let killSwitch: boolean | null = null
+    let accountHalted: boolean | null = null
 
     for (const signal of result.signals) {
       lastSignal = signal
@@ -146,16 +162,20 @@ export async function persistEvaluation(
         low: formatPrice(current.code, fromMilli(current.entryLowMilli)),
         high: signal.kind === 'TRAILING_STOP' ? formatPrice(current.code, machine.highestSinceEntry) : formatPrice(current.code, fromMilli(current.entryHighMilli)),
         kind: t(`events.kinds.${signal.kind}` as never),
+        // A rebound entry (issue 14): the low it rebounded from.
+        lowSeen: formatPrice(current.code, result.memo.reboundLowMilli == null ? null : fromMilli(result.memo.reboundLowMilli)),
       }
       const key = `s${current.id}:${signal.dedupeKey}`
+      const triggerEvent: EventType = signal.kind === 'ENTRY' && signal.maxPrice !== undefined ? 'TRIGGER_REBOUND_ENTRY' : TRIGGER_EVENT[signal.kind]
 
       if (signal.action === 'notify' || signal.action === 'renotify') {
         const trigger = signal.action === 'notify' ? await recordTrigger(tx, data, 'NOTIFIED') : null
         await notify(tx, {
           userId: current.userId,
           locale,
-          type: signal.action === 'notify' ? TRIGGER_EVENT[signal.kind] : 'TRIGGER_RENOTIFY',
-          params: { ...base, action: t('events.actions.notifyOnly' as never) },
+          at: now,
+          type: signal.action === 'notify' ? triggerEvent : 'TRIGGER_RENOTIFY',
+          params: { ...base, action: t((signal.reason.code === 'AUTO_EXIT_PAUSED_BY_USER' ? 'events.actions.exitsPaused' : 'events.actions.notifyOnly') as never) },
           stockId: current.id,
           triggerEventId: trigger?.id ?? null,
           dedupeKey: key,
@@ -165,67 +185,103 @@ export async function persistEvaluation(
 
       if (signal.action === 'deferred') {
         const trigger = await recordTrigger(tx, data, 'DEFERRED', signal.reason.message)
-        await notify(tx, { userId: current.userId, locale, type: 'T1_DEFERRED', params: base, stockId: current.id, triggerEventId: trigger.id, dedupeKey: key })
+        await notify(tx, { userId: current.userId, locale, at: now, type: 'T1_DEFERRED', params: base, stockId: current.id, triggerEventId: trigger.id, dedupeKey: key })
         continue
       }
 
       // action === 'order'
       const trigger = await claimTriggerForOrder(tx, data)
       if (!trigger) continue // already acted on under this (stock, kind, episode): never a second order
+      // A higher-priority exit over a working lower one (a stop over a resting take-profit): the
+      // working one's unfilled shares are frozen for it and count as this exit's to sell; the send
+      // stage cancels it first and sends this one for what remains once the cancel is confirmed.
+      const superseding = signal.side === 'sell' && current.state === 'EXIT_PENDING'
+      const supersededOrders = superseding ? await workingSells(tx, current.id) : []
       // An exit refused by the kill switch fires again in the same episode on every quote while
       // trading is off: its notices keep their keys (told once); the order after it gets its own.
       const triggerKey = trigger.claimedFrom === 'KILL_SWITCH' ? `${key}:trigger:after-kill` : `${key}:trigger`
-      const refuse = async (outcome: 'KILL_SWITCH' | 'NOT_SIZED' | 'RISK_REJECTED', event: EventType, reasonText: string) => {
+      // reasonEn: the English of a Chinese reason, stored beside it so an English reader never sees Chinese.
+      const refuse = async (outcome: 'KILL_SWITCH' | 'NOT_SIZED' | 'RISK_REJECTED', event: EventType, reasonText: string, reasonEn: string) => {
         await setTriggerOutcome(tx, trigger.id, outcome, reasonText)
         await notify(tx, {
           userId: current.userId,
           locale,
-          type: TRIGGER_EVENT[signal.kind],
-          params: { ...base, action: t('events.actions.blocked' as never, { reason: reasonText } as never) },
+          at: now,
+          type: triggerEvent,
+          params: { ...base, action: t('events.actions.blocked' as never, { reason: reasonText } as never), ...(locale === 'zh' ? { actionEn: tEn('events.actions.blocked' as never, { reason: reasonEn } as never) } : {}) },
           stockId: current.id,
           triggerEventId: trigger.id,
           dedupeKey: `${key}:trigger`,
         })
-        await notify(tx, { userId: current.userId, locale, type: event, params: { ...base, reason: reasonText }, stockId: current.id, triggerEventId: trigger.id, dedupeKey: `${key}:refused` })
+        await notify(tx, { userId: current.userId, locale, at: now, type: event, params: { ...base, reason: reasonText, ...(locale === 'zh' ? { reasonEn } : {}) }, stockId: current.id, triggerEventId: trigger.id, dedupeKey: `${key}:refused` })
         // The kill switch tried nothing at the market: an exit waits in the same episode, and no
         // retry of the day is used up (see applyOrderOutcome).
         const blocked = outcome === 'KILL_SWITCH' ? ('kill_switch' as const) : undefined
+        if (superseding) {
+          // The lower-priority exit still works: the monitor stays EXIT_PENDING on it. A kill-switch
+          // refusal leaves this exit armed (it fires again once trading is back on).
+          const memo = normalizeMemo(machine.memo)
+          memo.exitKind = workingExitKind
+          const km = memo.kinds[signal.kind]
+          if (blocked && km) memo.kinds[signal.kind] = { ...km, ordered: false }
+          machine = { ...machine, state: 'EXIT_PENDING', memo }
+          return
+        }
         const next = applyOrderOutcome(machine, { side: signal.side, kind: signal.kind, filledQuantity: 0, outcome: 'failed', blocked, now })
         machine = { ...machine, state: next.state, episode: next.episode, highestSinceEntry: next.highestSinceEntry, memo: next.memo }
       }
 
       killSwitch ??= await readKillSwitch(tx)
       if (killSwitch) {
-        await refuse('KILL_SWITCH', 'KILL_SWITCH_BLOCKED', locale === 'zh' ? '总开关已关闭交易' : 'kill switch on')
+        await refuse('KILL_SWITCH', 'KILL_SWITCH_BLOCKED', locale === 'zh' ? '总开关已关闭交易' : 'kill switch on', 'kill switch on')
+        continue
+      }
+      // The monitor's account disabled or its own kill switch on: refused exactly like the global switch.
+      accountHalted ??= await accountTradingHalted(tx, current.brokerAccountId)
+      if (accountHalted) {
+        await refuse('KILL_SWITCH', 'KILL_SWITCH_BLOCKED', locale === 'zh' ? '该券商账户已停用或已关闭交易' : 'the broker account is disabled or its kill switch is on', 'the broker account is disabled or its kill switch is on')
         continue
       }
 
       const brokerPos = market.positions.get(current.code)
-      const position: PositionInfo | null = managedPosition(current, brokerPos)
+      let position: PositionInfo | null = managedPosition(current, brokerPos)
+      if (position && supersededOrders.length) {
+        const frozen = supersededOrders.reduce((n, o) => n + Math.max(0, o.quantity - o.filledQuantity), 0)
+        position = { ...position, canUseVolume: Math.min(position.volume, position.canUseVolume + frozen) }
+      }
       const account = market.account ?? { totalAsset: 0, cash: 0, frozenCash: 0, marketValue: 0 }
       const st = isStName(current.name) || isStName(quote.name)
       // Buys of ours the account read does not show as spent: the cash they promised, their value
       // for the exposure cap, and this stock's share of it for the position cap.
-      const committed = signal.side === 'buy' ? await buysAgainst(tx, market.readAt ?? null) : []
+      const committed = signal.side === 'buy' ? await buysAgainst(tx, market.readAt ?? null, await scopeOf(tx, current.brokerAccountId)) : []
       const cash = commitCash(account, committed.map((b) => b.buy))
       const workingHere = commitCash({ cash: 0, frozenCash: 0 }, committed.filter((b) => b.code === current.code).map((b) => b.buy)).workingValue
-      const sized = sizeOrder({
+      const sizeInput: Parameters<typeof sizeOrder>[0] = {
         code: current.code,
         kind: signal.kind,
         quote,
         now,
         pricing: pricingFor(current, signal.kind),
-        triggerPrice: signal.price,
+        // A rebound entry never pays more than its cap (Signal.maxPrice: min(trigger level, entryHigh)).
+        triggerPrice: signal.maxPrice != null ? Math.min(signal.price, signal.maxPrice) : signal.price,
         st,
         account: { totalAsset: account.totalAsset, cash: cash.available },
         heldValue: (brokerPos ? brokerPos.volume * quote.last : 0) + workingHere,
         position,
         sizing: { maxPositionPct: (current.quantConfig?.maxPositionBp ?? 2000) / 10_000, minTradeAmount: current.quantConfig?.minTradeAmountYuan ?? 5000 },
+        entryMode: entryModeOf(current.quantConfig),
+        exitMode: signal.kind === 'TAKE_PROFIT' && input.exits ? trancheExitMode(machine.memo, position) : undefined,
         fees: deps.settings.fees,
-      })
+      }
+      let sized = sizeOrder(sizeInput)
+      // A price mode that lands above the cap (best ask, latest ± ticks, a market order) becomes a limit at the cap.
+      if (sized.ok && signal.maxPrice != null && (sized.priceType !== 'limit' || sized.price > signal.maxPrice)) {
+        sized = sizeOrder({ ...sizeInput, pricing: { mode: 'TRIGGER_PRICE', offsetTicks: 0 }, triggerPrice: signal.maxPrice })
+      }
       if (!sized.ok) {
         const text = locale === 'zh' ? sized.message : sized.messageEn
-        await refuse('NOT_SIZED', 'NOT_SIZED', market.account || signal.side === 'sell' ? text : locale === 'zh' ? `账户资金未知（桥接不可用）：${text}` : `account unknown (bridge down): ${text}`)
+        const known = market.account || signal.side === 'sell'
+        await refuse('NOT_SIZED', 'NOT_SIZED', known ? text : locale === 'zh' ? `账户资金未知（桥接不可用）：${text}` : `account unknown (bridge down): ${text}`, known ? sized.messageEn : `account unknown (bridge down): ${sized.messageEn}`)
         continue
       }
 
@@ -235,7 +291,7 @@ export async function persistEvaluation(
         minuteAgo: new Date(wallNow - 60_000),
         windowStart: new Date(wallNow - deps.settings.risk.duplicateWindowSec * 1000),
         dayStart: shanghaiTime(shanghaiDate(now), '00:00'),
-      })
+      }, await scopeOf(tx, current.brokerAccountId))
       const activeBy = (side: 'BUY' | 'SELL') => act.active.find((a) => a.side === side)?._count._all ?? 0
       const recent: RecentOrder[] = act.recent
         .filter((o) => o.limitPriceMilli != null)
@@ -251,9 +307,11 @@ export async function persistEvaluation(
         order: { code: current.code, side: sized.side, quantity: sized.quantity, price: sized.price, limitOrder: sized.priceType === 'limit', sellable: position?.canUseVolume, st },
         account: { totalAsset: account.totalAsset, cash: cash.available, marketValue: account.marketValue, workingBuys: cash.workingValue },
         limits: deps.settings.risk,
+        accountLimits: act.accountLimits,
         activity: {
           ordersLastMinute: act.lastMinute,
-          activeOrdersForStock: { buy: activeBy('BUY'), sell: activeBy('SELL') },
+          accountOrdersLastMinute: act.accountLastMinute ?? undefined,
+          activeOrdersForStock: { buy: activeBy('BUY'), sell: Math.max(0, activeBy('SELL') - supersededOrders.length) },
           recentOrders: recent,
           realizedLossToday: -Number(act.lossMilli) / 1000,
           sharesBoughtToday: act.boughtToday,
@@ -265,7 +323,7 @@ export async function persistEvaluation(
       })
       if (!risk.ok) {
         const text = risk.violations.map((v) => (locale === 'zh' ? v.message : v.messageEn)).join('；')
-        await refuse('RISK_REJECTED', 'RISK_REJECTED', text)
+        await refuse('RISK_REJECTED', 'RISK_REJECTED', text, risk.violations.map((v) => v.messageEn).join('; '))
         continue
       }
 
@@ -282,6 +340,7 @@ export async function persistEvaluation(
         xtPriceType: sized.xtPriceType,
         limitPriceMilli: toMilli(sized.price),
         estFeesMilli: BigInt(sized.estFees.milli.total),
+        marketAt: now,
       })
       orders++
       await setTriggerOutcome(tx, trigger.id, 'ORDERED')
@@ -292,7 +351,8 @@ export async function persistEvaluation(
       await notify(tx, {
         userId: current.userId,
         locale,
-        type: TRIGGER_EVENT[signal.kind],
+        at: now,
+        type: triggerEvent,
         params: { ...base, action: t('events.actions.ordered' as never, { side: t(`events.sides.${sized.side}` as never), quantity: sized.quantity, priceText } as never) },
         stockId: current.id,
         orderId: order.id,
@@ -301,6 +361,7 @@ export async function persistEvaluation(
       })
     }
 
+    if (result.breakevenActivated) await tellBreakeven(tx, current, locale, now, result)
     await writeMachineState(
       tx,
       current.id,
@@ -318,6 +379,42 @@ export async function persistEvaluation(
   })
 }
 
+
+/**
+ * The take-profit's quantity with staged exits (issue 14): the held volume down to the target of the
+ * next tranche not done (a tranche re-fired after a partial fill sells only the rest); undefined
+ * without a tranche plan (everything sellable, as before). sizeOrder keeps it within the sellable, in lots.
+ */
+export function trancheExitMode(memo: Machine['memo'], position: PositionInfo | null): ExitQuantityMode | undefined {
+  const ex = normalizeMemo(memo as never).exits
+  if (!ex || !position || ex.done >= ex.targets.length) return undefined
+  return { kind: 'SHARES', shares: trancheSharesWanted(ex.targets, ex.baseQty, ex.done, position.volume) }
+}
+
+/** The breakeven stop activated on this quote: told once, in the transaction that writes the memo holding it. */
+async function tellBreakeven(tx: Parameters<typeof committedBuys>[0], current: MonitorRow, locale: ReturnType<typeof asLocale>, now: Date, result: EvaluateResult): Promise<void> {
+  const ex = result.memo.exits
+  const level = result.breakevenActivated!.levelMilli
+  const t = translator(locale)
+  const cost = current.entryCostMilli ?? current.positionCostMilli
+  const tranche = !!ex && ex.done > 0
+  const why = tranche ? t('events.breakevenWhy.tranche' as never) : t('events.breakevenWhy.gain' as never, { pct: (current.breakevenGainBp ?? 0) / 100 } as never)
+  await notify(tx, {
+    userId: current.userId,
+    locale,
+    at: now,
+    type: 'BREAKEVEN_ACTIVE',
+    params: { code: current.code, name: current.name, why, level: formatPrice(current.code, fromMilli(level)), cost: cost == null ? '—' : formatPrice(current.code, fromMilli(cost)) },
+    stockId: current.id,
+    dedupeKey: `s${current.id}:breakeven:${ex?.breakevenAt ?? now.toISOString()}`,
+  })
+}
+
+/** This stock's sell orders that are live or may be (a lower-priority exit a higher one supersedes). */
+async function workingSells(tx: Parameters<typeof committedBuys>[0], stockId: number) {
+  return tx.order.findMany({ where: { stockId, side: 'SELL', status: { in: [...OPEN_STATUSES] } }, select: { id: true, quantity: true, filledQuantity: true } })
+}
+
 const OPEN = new Set<string>(['PENDING', ...OPEN_STATUSES])
 const UNSETTLED = new Set<string>(['PENDING', 'SENDING', 'UNKNOWN'])
 
@@ -325,8 +422,16 @@ const UNSETTLED = new Set<string>(['PENDING', 'SENDING', 'UNKNOWN'])
  * Our buys as commitCash sees them. "Seen" by the read: the bridge had answered with an order id
  * before the read began; an intent, an order on the wire or one whose fate is unknown never is.
  */
-async function buysAgainst(tx: Parameters<typeof committedBuys>[0], readAt: Date | null): Promise<Array<{ code: string; buy: CommittedBuy }>> {
-  const rows = await committedBuys(tx, readAt)
+/** The monitor's account as an order scope (a row from before accounts trades on the default one). */
+async function scopeOf(tx: Parameters<typeof committedBuys>[0], brokerAccountId: number | null): Promise<AccountScope> {
+  const def = await defaultBrokerAccountId(tx)
+  const id = brokerAccountId ?? def
+  return { id, isDefault: id === def }
+}
+
+/** Buys of this account only: another account's cash is not this one's. */
+async function buysAgainst(tx: Parameters<typeof committedBuys>[0], readAt: Date | null, scope: AccountScope): Promise<Array<{ code: string; buy: CommittedBuy }>> {
+  const rows = await committedBuys(tx, readAt, scope)
   return rows.map((o) => ({
     code: o.code,
     buy: {

@@ -21,18 +21,20 @@ import {
 } from '@/lib/market'
 import type { Logger } from 'pino'
 import type { QuoteService } from '@/lib/quotes'
-import { acquireLease, releaseLease, type LeaseState } from '@/lib/db/lease'
+import { acquireLease, livePresence, prunePresence, releaseLease, type LeaseState } from '@/lib/db/lease'
 import { loadLiveMonitors, loadMonitorsByIds, monitorsStamp, writeQuietStates, type MachineState, type MonitorRow } from '@/lib/db/monitors'
 import { saveQuotes, pruneBars, type Bar } from '@/lib/db/quotes'
 import { pruneHeartbeats, setServiceHealth, writeHeartbeat } from '@/lib/db/worker-status'
-import { getDb } from '@/lib/db/client'
+import { accountRecipients, listWorkerAccounts, type WorkerAccountRow } from '@/lib/db/worker-accounts'
+import type { AccountScope } from '@/lib/db/orders'
+import { dbProvider, getDb } from '@/lib/db/client'
 import { writeTx } from '@/lib/db/tx'
 import type { BrokerPort } from './broker-port'
 import type { MarketClock } from '../runtime/clock'
 import { loadRuntimeSettings, type RuntimeDefaults, type RuntimeSettings } from '../runtime/runtime-settings'
 import { managedPosition, toMonitorInput, type TriggerEnv } from './monitor-input'
 import { persistEvaluation, StaleMonitorError, type MarketView } from './signals'
-import { sendPendingOrders, type SendResult } from './order-send'
+import { sendPendingOrders, type SendResult as SendOutcome } from './order-send'
 import { trackOpenOrders, type TrackResult } from './order-track'
 import { marketViewFromSnapshot, readAccount, refreshAccount, saveAccountView } from './account-sync'
 import { dailySummary, notify, notifyAllUsers } from '../notifications'
@@ -41,14 +43,42 @@ import { translator } from '@/lib/i18n/translator'
 import { formatPrice } from '@/lib/format'
 import { crashPoint } from './crash-points'
 import { CalendarWatch } from '../runtime/calendar-watch'
+import { holdExRights, storeCloses } from './ex-rights'
+import { expireMonitor, validityGate } from './validity'
+import { policyRearmMonitor, rearmDecision } from './rearm-policy'
 import type { CalendarFeedOptions } from '@/lib/quotes'
 
 export const LEASE_NAME = 'monitor'
 
+/**
+ * Issue 13: every account other than the default one has its own lease; the default account
+ * trades under LEASE_NAME, which also carries the install-wide duties (daily jobs, quote notices).
+ */
+export function accountLeaseName(brokerAccountId: number): string {
+  return `${LEASE_NAME}:account:${brokerAccountId}`
+}
+/** A worker's presence (PostgreSQL, with several accounts): how many workers split the accounts. */
+const PRESENCE_PREFIX = 'presence:'
+
+/** A broker client; the in-process paper broker also takes the cycle's quotes (its fills follow them). */
+export type WorkerBroker = BrokerPort & { onQuotes?: (quotes: Quote[], now: Date) => Promise<void> }
+
+/**
+ * The broker of each account (issue 13): the caller builds and caches them (rebuilt when an
+ * account's connection changes). Null, or a throw, leaves the account without a broker this tick:
+ * its intents wait, and its bridge is reported down with the reason.
+ */
+export interface AccountBrokers {
+  brokerFor(account: WorkerAccountRow): Promise<{ broker: WorkerBroker; timeoutMs?: number } | null>
+}
+
 export interface WorkerOptions {
   workerId: string
   clock: MarketClock
-  broker: BrokerPort & { onQuotes?: (quotes: Quote[], now: Date) => Promise<void> }
+  /** One broker for the default account (the tests' and a single-account install's path). */
+  broker?: WorkerBroker
+  /** A broker per account; takes precedence over `broker`. */
+  accounts?: AccountBrokers
   quotes: QuoteService
   log: Logger
   defaults: RuntimeDefaults
@@ -112,18 +142,30 @@ export class MonitorWorker {
   private dirtyIds = new Set<number>()
   private bars = new Map<string, Bar>()
   private lastQuoteTime = new Map<string, number>()
-  private bridgeUp: boolean | null = null
-  private lastBridgeProbe = 0
+  /** Per account: the bridge's health memory, connect and probe times, the last view stored. */
+  private laneStates = new Map<number, LaneState>()
+  /** This tick's accounts with their brokers (only those whose lease this worker holds). */
+  private lanes: Lane[] = []
+  /** The leases of the accounts other than the default one, by account id. */
+  private accountLeases = new Map<number, LeaseState>()
   private lastStaleNotice = 0
   private quotesDown = false
   private preOpenDay: string | null = null
   private postCloseDay: string | null = null
   private lastIdleBeat = 0
-  private lastConnectAttempt = 0
   private stopping = false
   readonly calendar: CalendarWatch
 
+  /** The broker client's request timeout as configured now (settings page), not only at start. */
+  private bridgeTimeoutMs: number
+
+  /** The broker was reconfigured (its timeout may have changed): the tracking window follows it. */
+  setBridgeTimeoutMs(ms: number | undefined): void {
+    if (typeof ms === 'number' && Number.isFinite(ms) && ms > 0) this.bridgeTimeoutMs = ms
+  }
+
   constructor(private readonly o: WorkerOptions) {
+    this.bridgeTimeoutMs = o.bridgeTimeoutMs
     this.calendar = new CalendarWatch({ log: o.log, feed: o.calendarFeed ?? { baseUrl: '' } })
   }
 
@@ -137,7 +179,7 @@ export class MonitorWorker {
   }
 
   private triggerEnv(settings: RuntimeSettings): TriggerEnv {
-    return { maxQuoteAgeSec: settings.risk.maxQuoteAgeSec, auctions: this.o.auctions }
+    return { maxQuoteAgeSec: settings.risk.maxQuoteAgeSec, auctions: this.o.auctions, fees: settings.fees }
   }
 
   private leaseIdentity() {
@@ -156,9 +198,93 @@ export class MonitorWorker {
     return state.held
   }
 
+  /** Holds the main lease or any account's. */
+  get holdsAnyLease(): boolean {
+    return this.holdsLease || [...this.accountLeases.values()].some((l) => l.held)
+  }
+
+  /** Renews every lease held (between ticks too). */
+  async renewLeases(): Promise<void> {
+    if (this.lease?.held) await this.renewLease()
+    if (this.presence) await acquireLease(`${PRESENCE_PREFIX}${this.o.workerId}`, this.o.workerId, this.leaseTtlMs())
+    for (const [id, l] of this.accountLeases) {
+      if (!l.held) continue
+      const st = await acquireLease(accountLeaseName(id), this.o.workerId, this.leaseTtlMs())
+      if (!st.held) this.o.log.warn({ brokerAccountId: id, holder: st.holderId }, 'account lease lost to another worker')
+      this.accountLeases.set(id, st)
+    }
+  }
+
   async release(): Promise<void> {
     this.stopping = true
     if (this.lease?.held) await releaseLease(LEASE_NAME, this.o.workerId)
+    for (const [id, l] of this.accountLeases) if (l.held) await releaseLease(accountLeaseName(id), this.o.workerId)
+    if (this.presence) await releaseLease(`${PRESENCE_PREFIX}${this.o.workerId}`, this.o.workerId)
+  }
+
+  private presence = false
+
+  /**
+   * The accounts this worker trades this tick. The default account goes with the main lease; every
+   * other account has its own lease, fenced the same way. On SQLite one worker holds them all (the
+   * others stand by); on PostgreSQL the live workers split them: each holds at most its share
+   * (accounts / live workers, rounded up), gives back what is above it, and takes over any account
+   * whose lease lapsed (its worker died) while below it.
+   */
+  private async claimAccounts(rows: WorkerAccountRow[]): Promise<Set<number>> {
+    const held = new Set<number>()
+    const main = rows.find((r) => r.defaultKey === 'default')
+    if (main && this.lease?.held) held.add(main.id)
+    const others = rows.filter((r) => r.defaultKey !== 'default')
+    const ttl = this.leaseTtlMs()
+    for (const id of [...this.accountLeases.keys()]) if (!others.some((r) => r.id === id)) this.accountLeases.delete(id)
+    if (others.length === 0) return held
+    let live = 1
+    if (dbProvider() === 'postgresql') {
+      // Presence: a lease of its own per worker, so standbys count too.
+      await acquireLease(`${PRESENCE_PREFIX}${this.o.workerId}`, this.o.workerId, ttl)
+      this.presence = true
+      live = Math.max(1, await livePresence(PRESENCE_PREFIX))
+      if (Math.random() < 0.01) await prunePresence(PRESENCE_PREFIX).catch(() => undefined)
+    }
+    const share = Math.ceil(others.length / live)
+    let count = 0
+    for (const r of others) {
+      const had = this.accountLeases.get(r.id)
+      if (!had?.held) continue
+      const st = await acquireLease(accountLeaseName(r.id), this.o.workerId, ttl)
+      if (!st.held) this.o.log.warn({ brokerAccountId: r.id, holder: st.holderId }, 'account lease lost to another worker')
+      this.accountLeases.set(r.id, st)
+      if (st.held) count++
+    }
+    // Above the share (a worker joined): give back the last ones; their new holder takes them over fenced.
+    for (const r of [...others].reverse()) {
+      if (count <= share) break
+      if (!this.accountLeases.get(r.id)?.held) continue
+      await releaseLease(accountLeaseName(r.id), this.o.workerId)
+      this.accountLeases.delete(r.id)
+      count--
+      this.o.log.info({ brokerAccountId: r.id, share, live }, 'account handed back: above this worker’s share')
+    }
+    for (const r of others) {
+      if (count >= share) break
+      if (this.accountLeases.get(r.id)?.held) continue
+      const st = await acquireLease(accountLeaseName(r.id), this.o.workerId, ttl)
+      this.accountLeases.set(r.id, st)
+      if (st.held) {
+        count++
+        this.dirty = true
+        this.o.log.info({ brokerAccountId: r.id, fencingToken: st.fencingToken, tookOver: st.tookOver }, 'holding an account lease: this worker trades the account')
+      }
+    }
+    for (const r of others) if (this.accountLeases.get(r.id)?.held) held.add(r.id)
+    return held
+  }
+
+  /** The lease a lane's writes are fenced by. */
+  private laneLease(scope: AccountScope) {
+    if (scope.isDefault) return this.leaseIdentity()
+    return { leaseName: accountLeaseName(scope.id), holderId: this.o.workerId, fencingToken: this.accountLeases.get(scope.id)?.fencingToken ?? -1 }
   }
 
   async tick(): Promise<TickResult> {
@@ -166,7 +292,14 @@ export class MonitorWorker {
     let settings: RuntimeSettings
     try {
       settings = await loadRuntimeSettings(this.o.defaults)
-      if (!(await this.renewLease())) return { kind: 'standby', nextDelayMs: Math.min(2_000, this.leaseTtlMs(settings) / 3) }
+      const main = await this.renewLease()
+      const rows = await listWorkerAccounts()
+      const held = await this.claimAccounts(rows)
+      if (!main && held.size === 0) {
+        this.lanes = []
+        return { kind: 'standby', nextDelayMs: Math.min(2_000, this.leaseTtlMs(settings) / 3) }
+      }
+      this.lanes = await this.loadLanes(rows.filter((r) => held.has(r.id)))
     } catch (e) {
       this.o.log.error({ err: e }, 'database unavailable')
       return { kind: 'error', nextDelayMs: 5_000 }
@@ -180,7 +313,7 @@ export class MonitorWorker {
       this.o.log.error({ err: (e as Error).message }, 'market clock unavailable')
       // Without a clock nothing trades, but the bridge's health must stay truthful (in demo mode the
       // clock and the bridge are the same paper exchange: both are gone).
-      if (Date.now() - this.lastBridgeProbe > BRIDGE_PROBE_MS / 3) await this.probeBridge().catch(() => undefined)
+      for (const lane of this.liveLanes()) if (Date.now() - lane.state.lastBridgeProbe > BRIDGE_PROBE_MS / 3) await this.probeBridge(lane).catch(() => undefined)
       await this.beat(new Date(started), 'unknown', new Date(), { errors: [`clock: ${(e as Error).message}`] })
       return { kind: 'error', nextDelayMs: 2_000 }
     }
@@ -209,10 +342,13 @@ export class MonitorWorker {
 
   private async idle(now: Date, phase: MarketPhase, settings: RuntimeSettings, started: number): Promise<TickResult> {
     const errors: string[] = []
-    // Orders may still be working (lunch break) or need reconciling: keep tracking, cheaply.
-    const tracked = await trackOpenOrders(this.sendDeps(settings), now, new Map()).catch((e) => ({ bridgeOk: false, error: (e as Error).message }))
-    if (!tracked.bridgeOk) errors.push(`bridge: ${tracked.error}`)
-    if (Date.now() - this.lastBridgeProbe > BRIDGE_PROBE_MS) await this.probeBridge()
+    // Orders may still be working (lunch break) or need reconciling: keep tracking, cheaply, on every account.
+    for (const lane of this.lanes) {
+      if (!lane.broker) continue
+      const tracked = await trackOpenOrders(this.sendDeps(settings, lane), now, new Map()).catch((e) => ({ bridgeOk: false, error: (e as Error).message }))
+      if (!tracked.bridgeOk) errors.push(`${bridgeLabel(lane)}: ${tracked.error}`)
+    }
+    for (const lane of this.liveLanes()) if (Date.now() - lane.state.lastBridgeProbe > BRIDGE_PROBE_MS) await this.probeBridge(lane)
     const next = nextPhaseChange(now)
     if (Date.now() - this.lastIdleBeat >= IDLE_BEAT_MS) {
       this.lastIdleBeat = Date.now()
@@ -223,15 +359,55 @@ export class MonitorWorker {
     return { kind: 'idle', phase, marketTime: now, nextDelayMs: Math.max(200, Math.min(IDLE_BEAT_MS / 2, untilNext)) }
   }
 
-  private sendDeps(settings: RuntimeSettings) {
+  private sendDeps(settings: RuntimeSettings, lane: Lane) {
     return {
-      ...this.leaseIdentity(),
-      broker: this.o.broker,
-      log: this.o.log,
+      ...this.laneLease(lane.scope),
+      broker: lane.broker ?? NO_BROKER,
+      account: lane.scope,
+      log: lane.scope.isDefault ? this.o.log : this.o.log.child({ brokerAccountId: lane.scope.id }),
       triggerEnv: this.triggerEnv(settings),
-      sendTimeoutMs: this.o.bridgeTimeoutMs,
+      sendTimeoutMs: lane.timeoutMs ?? this.bridgeTimeoutMs,
       absentAfterMs: this.o.absentAfterMs,
     }
+  }
+
+  private laneState(id: number): LaneState {
+    let st = this.laneStates.get(id)
+    if (!st) this.laneStates.set(id, (st = { bridgeUp: null, lastBridgeProbe: 0, lastConnectAttempt: 0, lastViewKey: '', configError: null }))
+    return st
+  }
+
+  /** Every account with its broker for this tick (a broker that cannot be built leaves the account without one, said in its health). */
+  private async loadLanes(rows: WorkerAccountRow[]): Promise<Lane[]> {
+    const lanes: Lane[] = []
+    for (const row of rows) {
+      const scope: AccountScope = { id: row.id, isDefault: row.defaultKey === 'default' }
+      const state = this.laneState(row.id)
+      let got: { broker: WorkerBroker; timeoutMs?: number } | null = null
+      try {
+        got = this.o.accounts ? await this.o.accounts.brokerFor(row) : scope.isDefault && this.o.broker ? { broker: this.o.broker } : null
+        state.configError = null
+      } catch (e) {
+        state.configError = (e as Error).message
+        this.o.log.error({ brokerAccountId: row.id, err: (e as Error).message }, 'broker of the account could not be built; its intents wait')
+      }
+      lanes.push({ scope, row, broker: got?.broker ?? null, timeoutMs: got?.timeoutMs, state })
+    }
+    return lanes
+  }
+
+  /** Accounts the worker talks to on its own (connect, probe, health): enabled ones with a broker. */
+  private liveLanes(): Lane[] {
+    return this.lanes.filter((l) => l.broker && !l.row.disabledAt)
+  }
+
+  private laneOf(m: { brokerAccountId: number | null }): Lane | undefined {
+    return this.lanes.find((l) => (m.brokerAccountId == null ? l.scope.isDefault : l.scope.id === m.brokerAccountId))
+  }
+
+  private laneCycleOf(ctx: OrderPath, m: { brokerAccountId: number | null }): LaneCycle | undefined {
+    const lane = this.laneOf(m)
+    return lane ? ctx.lanes.get(lane.scope.id) : undefined
   }
 
   private async loadMonitors(): Promise<void> {
@@ -258,6 +434,7 @@ export class MonitorWorker {
     const run = new CycleRun()
     try {
       const loaded = await this.loadStage(run, settings)
+      await this.rearmStage(run, loaded.active, now, settings)
       const fetched = await this.fetchStage(run, loaded.active, now, phase, settings)
       const session = await this.calendar.confirmSession(now, fetched.quotes, fetched.requested)
       if (session === 'closed') {
@@ -265,8 +442,11 @@ export class MonitorWorker {
         this.dirty = true
         return await this.finish(run, 'closed', now)
       }
-      const ctx: OrderPath = { now, settings, quotes: fetched.quotes, account: fetched.account, snapshot: fetched.snapshot, canSend: session !== 'unconfirmed', sent: new SendTally() }
-      const evaluated = await this.evaluateStage(run, loaded.active, ctx)
+      const ctx: OrderPath = { now, settings, quotes: fetched.quotes, lanes: fetched.lanes, canSend: session !== 'unconfirmed' }
+      // Ex-rights day (除权除息): a monitor whose levels wait for the trader's decision is not evaluated.
+      const refresh = () => Promise.all(this.liveLanes().map((l) => refreshAccount(l.broker!, l.scope).catch(() => undefined)))
+      const evaluable = await holdExRights({ key: this, log: this.o.log, refresh }, loaded.active, fetched.quotes, now)
+      const evaluated = await this.evaluateStage(run, evaluable, ctx)
       await this.persistStage(run, evaluated.later, ctx)
       await this.sendStage(run, ctx)
       await this.storeStage(run, ctx, [...loaded.quiet, ...evaluated.quiet])
@@ -283,26 +463,33 @@ export class MonitorWorker {
   /** load: the monitor list (reloaded when the web app changed it), and enable/disable moves. */
   private async loadStage(run: CycleRun, settings: RuntimeSettings): Promise<{ active: MonitorRow[]; quiet: QuietUpdate[] }> {
     await this.loadMonitors()
-    run.stats.monitors = this.monitors.length
+    // Only the monitors of the accounts this worker holds (another worker trades the others).
+    const mine = this.monitors.filter((m) => this.laneOf(m))
+    run.stats.monitors = mine.length
     const env = this.triggerEnv(settings)
     // Enable/disable changes move monitors in and out of PAUSED without needing a quote.
     const quiet: QuietUpdate[] = []
-    for (const m of this.monitors) {
+    for (const m of mine) {
       if (m.enabled === (m.state !== 'PAUSED')) continue
       const r = setEnabled(toMonitorInput(m, null, env), m.enabled)
       quiet.push({ id: m.id, expect: { version: m.version, state: m.state, episode: m.episode }, next: this.machine(r.state, r.highestSinceEntry, r.memo, m) })
     }
     run.lap('load')
-    return { active: this.monitors.filter((m) => m.enabled), quiet }
+    return { active: mine.filter((m) => m.enabled), quiet }
   }
 
   /**
-   * fetch: quotes for the watched codes. The account is read from the broker alongside (another
-   * server), only when some monitor may trade, so an order signal never waits for it here.
+   * fetch: quotes for the watched codes, once for every account. Each account is read from its
+   * broker alongside (another server), only when one of its monitors may trade, so an order signal
+   * never waits for it here.
    */
   private async fetchStage(run: CycleRun, active: MonitorRow[], now: Date, phase: MarketPhase, settings: RuntimeSettings) {
     const codes = [...new Set(active.map((m) => m.code))]
-    const account = new AccountRead(active.some((m) => m.quantConfig?.autoTrade) ? this.freshMarketView() : null)
+    const lanes = new Map<number, LaneCycle>()
+    for (const lane of this.lanes) {
+      const trades = !lane.row.disabledAt && lane.broker && active.some((m) => m.quantConfig?.autoTrade && this.laneOf(m) === lane)
+      lanes.set(lane.scope.id, { lane, account: new AccountRead(trades ? this.freshMarketView(lane) : null), snapshot: await marketViewFromSnapshot(lane.scope), sent: new SendTally() })
+    }
     const quotes = new Map<string, Quote>()
     if (codes.length) {
       const res = await this.o.quotes.getQuotes(codes, now)
@@ -313,8 +500,8 @@ export class MonitorWorker {
       await this.quoteHealth(codes.length, res.quotes.size, res.problems.size, run.stats.stale, phase, settings, staleCodes)
     }
     run.lap('quotes')
-    await this.o.broker.onQuotes?.([...quotes.values()], now)
-    return { quotes, account, requested: codes.length, snapshot: await marketViewFromSnapshot() }
+    for (const lane of this.lanes) await lane.broker?.onQuotes?.([...quotes.values()], now)
+    return { quotes, lanes, requested: codes.length }
   }
 
   /** evaluate: every active monitor against its quote; order signals go out at once. */
@@ -323,15 +510,26 @@ export class MonitorWorker {
     const later: Evaluated[] = []
     const quiet: QuietUpdate[] = []
     for (const m of active) {
+      // Validity and the daily entry window (issue 14): expiry closes a monitor holding nothing;
+      // outside the window a monitor that can only enter is not evaluated (exits always are).
+      const gate = validityGate(m, ctx.now)
+      if (gate === 'expire') {
+        await this.expire(run, m)
+        continue
+      }
+      if (gate === 'skip') continue
       const q = ctx.quotes.get(m.code)
       if (!q) continue
-      const input = toMonitorInput(m, managedPosition(m, ctx.account.now(ctx.snapshot).positions.get(m.code)), env)
+      // Each monitor against its own account's positions.
+      const lc = this.laneCycleOf(ctx, m)
+      if (!lc) continue
+      const input = toMonitorInput(m, managedPosition(m, lc.account.now(lc.snapshot).positions.get(m.code)), env)
       const r = evaluate(input, q, ctx.now)
       if (r.signals.some((sig) => sig.action === 'order')) {
         run.lap('evaluate')
         await this.persistOne(run, { m, r, q }, ctx)
-        await this.sendStage(run, ctx)
-      } else if (r.signals.length) later.push({ m, r, q })
+        await this.sendStage(run, ctx, lc)
+      } else if (r.signals.length || r.breakevenActivated) later.push({ m, r, q }) // a breakeven stop that activated is told with the memo holding it
       else {
         const changed = r.state !== m.state || toMilliOrNull(r.highestSinceEntry) !== m.highestSinceEntryMilli || memoWithoutQuoteTime(r.memo) !== memoWithoutQuoteTime(m.triggerMemo)
         // Keep the full memo (incl. the last quote time) in memory; write only real changes.
@@ -352,13 +550,16 @@ export class MonitorWorker {
   private async persistOne(run: CycleRun, { m, r, q }: Evaluated, ctx: OrderPath): Promise<void> {
     run.stats.signals += r.signals.length
     try {
+      const lc = this.laneCycleOf(ctx, m)
+      if (!lc) return
       const order = r.signals.find((sig) => sig.action === 'order')
-      const view = order ? await ctx.account.fresh() : ctx.account.settled()
+      // Sized against the monitor's own account.
+      const view = order ? await lc.account.fresh() : lc.account.settled()
       run.lap('account')
       // Sizing against an account nobody has read would refuse the order and close the monitor:
       // wait instead (nothing written, so the signal fires again next cycle and is sized then).
-      if (order && !view && !ctx.snapshot.account) return await this.waitForAccount(run, m, order, q)
-      const res = await persistEvaluation({ ...this.leaseIdentity(), settings: ctx.settings, triggerEnv: this.triggerEnv(ctx.settings) }, m, r, q, ctx.now, view ?? ctx.snapshot)
+      if (order && !view && !lc.snapshot.account) return await this.waitForAccount(run, m, order, q)
+      const res = await persistEvaluation({ ...this.laneLease(lc.lane.scope), settings: ctx.settings, triggerEnv: this.triggerEnv(ctx.settings) }, m, r, q, ctx.now, view ?? lc.snapshot)
       run.stats.intents += res.orders
       if (res.orders) crashPoint('after-commit')
     } catch (e) {
@@ -371,6 +572,45 @@ export class MonitorWorker {
     run.lap('signals')
   }
 
+  /**
+   * re-arm (issue 14): monitors closed by a completed exit watch again by their re-arm policy
+   * (cooldown / next trading day), one transaction each; evaluated from the next cycle on.
+   */
+  private async rearmStage(run: CycleRun, active: MonitorRow[], now: Date, settings: RuntimeSettings): Promise<void> {
+    for (const m of active) {
+      if (m.state !== 'CLOSED' || m.rearmPolicy === 'CLOSE') continue
+      const lane = this.laneOf(m)
+      if (!lane) continue
+      const killSwitch = settings.killSwitch.on || lane.row.killSwitchOn || !!lane.row.disabledAt
+      if (rearmDecision(m, now, killSwitch).action !== 'rearm') continue
+      try {
+        if (await policyRearmMonitor(this.laneLease(lane.scope), m, now, killSwitch)) this.dirtyIds.add(m.id)
+      } catch (e) {
+        if (!(e instanceof StaleMonitorError)) {
+          run.stats.errors.push(`re-arm ${m.code}: ${(e as Error).message}`)
+          this.o.log.error({ err: e, stockId: m.id }, 're-arming a monitor by its policy failed; tried again next cycle')
+        }
+        this.dirtyIds.add(m.id)
+      }
+    }
+    run.lap('rearm')
+  }
+
+  /** An expired monitor holding nothing: CLOSED ('expired') and MONITOR_EXPIRED, one transaction. */
+  private async expire(run: CycleRun, m: MonitorRow): Promise<void> {
+    try {
+      const lane = this.laneOf(m)
+      if (!lane) return
+      await expireMonitor(this.laneLease(lane.scope), m)
+    } catch (e) {
+      if (!(e instanceof StaleMonitorError)) {
+        run.stats.errors.push(`expiry ${m.code}: ${(e as Error).message}`)
+        this.o.log.error({ err: e, stockId: m.id }, 'closing an expired monitor failed; tried again next cycle')
+      }
+    }
+    this.dirtyIds.add(m.id)
+  }
+
   /** An order signal that cannot be sized yet: told once per monitor, episode and kind. */
   private async waitForAccount(run: CycleRun, m: MonitorRow, signal: Signal, q: Quote): Promise<void> {
     run.stats.errors.push(`sizing ${m.code}: waits for the account (bridge unavailable)`)
@@ -380,6 +620,7 @@ export class MonitorWorker {
       notify(tx, {
         userId: m.userId,
         locale,
+        at: this.marketNow(),
         type: 'SIZING_WAITS',
         params: { code: m.code, name: m.name, kind: t(`events.kinds.${signal.kind}` as never), price: formatPrice(m.code, q.last) },
         stockId: m.id,
@@ -389,21 +630,37 @@ export class MonitorWorker {
     run.lap('signals')
   }
 
-  /** send: every unsent intent (this cycle's, and any left from earlier: bridge down, lunch break). */
-  private async sendStage(run: CycleRun, ctx: OrderPath): Promise<void> {
+  /**
+   * send: every unsent intent (this cycle's, and any left from earlier: bridge down, lunch break),
+   * each account's through its own broker (`only`: one account, after an order signal). An
+   * account without a broker keeps its intents waiting — unless it is disabled, then they are
+   * withdrawn (the claim decides that before any request; the broker is never asked).
+   */
+  private async sendStage(run: CycleRun, ctx: OrderPath, only?: LaneCycle): Promise<void> {
     // On a provisional calendar day nothing goes out until the quotes show the market open.
     if (!ctx.canSend) return
-    const r = await sendPendingOrders(this.sendDeps(ctx.settings), ctx.now, ctx.quotes, { killSwitch: ctx.settings.killSwitch.on, market: ctx.account.settled() })
-    ctx.sent.add(r)
-    run.stats.sent = ctx.sent.sent
-    run.stats.unknown = ctx.sent.unknown
+    for (const lc of only ? [only] : ctx.lanes.values()) {
+      if (!lc.lane.broker && !lc.lane.row.disabledAt && !lc.lane.row.killSwitchOn) continue
+      try {
+        const r = await sendPendingOrders(this.sendDeps(ctx.settings, lc.lane), ctx.now, ctx.quotes, { killSwitch: ctx.settings.killSwitch.on, market: lc.account.settled() })
+        lc.sent.add(r)
+      } catch (e) {
+        // One account's failure never stops the others.
+        run.stats.errors.push(`send ${bridgeLabel(lc.lane)}: ${(e as Error).message}`)
+        this.o.log.error({ err: e, brokerAccountId: lc.lane.scope.id }, 'sending failed for an account')
+      }
+    }
+    run.stats.sent = [...ctx.lanes.values()].reduce((n, l) => n + l.sent.sent, 0)
+    run.stats.unknown = [...ctx.lanes.values()].reduce((n, l) => n + l.sent.unknown, 0)
     run.lap('send')
   }
 
   /** store: the account view (when it changed), quotes and 1-minute bars, quiet state changes. */
   private async storeStage(run: CycleRun, ctx: OrderPath, quiet: QuietUpdate[]): Promise<void> {
-    const view = await ctx.account.fresh()
-    if (view) await this.saveView(view)
+    for (const lc of ctx.lanes.values()) {
+      const view = await lc.account.fresh()
+      if (view) await this.saveView(lc.lane, view)
+    }
     await this.storeQuotes(ctx.quotes, ctx.now)
     run.lap('store')
     const stale = await writeQuietStates(quiet)
@@ -415,13 +672,30 @@ export class MonitorWorker {
     run.lap('quiet')
   }
 
-  /** track: open orders at the bridge — fills, cancels, timeouts. */
-  private async trackStage(run: CycleRun, ctx: OrderPath): Promise<TrackResult> {
-    const tracked = await trackOpenOrders(this.sendDeps(ctx.settings), ctx.now, ctx.quotes)
-    run.stats.fills = tracked.fills
-    if (tracked.terminal || tracked.fills) this.dirty = true
+  /** track: open orders at each account's bridge — fills, cancels, timeouts. */
+  private async trackStage(run: CycleRun, ctx: OrderPath): Promise<Map<number, TrackResult>> {
+    const out = new Map<number, TrackResult>()
+    for (const lc of ctx.lanes.values()) {
+      if (!lc.lane.broker) continue
+      let tracked: TrackResult
+      try {
+        tracked = await trackOpenOrders(this.sendDeps(ctx.settings, lc.lane), ctx.now, ctx.quotes)
+      } catch (e) {
+        // One account's failure never stops the others.
+        run.stats.errors.push(`track ${bridgeLabel(lc.lane)}: ${(e as Error).message}`)
+        this.o.log.error({ err: e, brokerAccountId: lc.lane.scope.id }, 'tracking failed for an account')
+        continue
+      }
+      out.set(lc.lane.scope.id, tracked)
+      run.stats.fills += tracked.fills
+      // Only the monitors whose orders moved are reloaded, not all 5,000 (not known which: all).
+      if (tracked.terminal || tracked.fills) {
+        if (tracked.stockIds?.length) for (const id of tracked.stockIds) this.dirtyIds.add(id)
+        else this.dirty = true
+      }
+    }
     run.lap('track')
-    return tracked
+    return out
   }
 
   /**
@@ -429,19 +703,31 @@ export class MonitorWorker {
    * call counts (the account read, a send, the tracking query). A cycle that asked it nothing
    * probes it every BRIDGE_PROBE_MS instead of assuming.
    */
-  private async healthStage(run: CycleRun, ctx: OrderPath, tracked: TrackResult): Promise<void> {
-    const read = await ctx.account.outcome()
-    const failure = read.error ?? (ctx.sent.bridgeUnreachable ? 'connection refused' : null) ?? (tracked.bridgeCalled && !tracked.bridgeOk ? (tracked.error ?? 'unreachable') : null)
-    const answered = (read.called && !read.error) || ctx.sent.sent > 0 || (tracked.bridgeCalled && tracked.bridgeOk)
-    const probeDue = Date.now() - this.lastBridgeProbe > BRIDGE_PROBE_MS
-    if (failure) {
-      run.stats.errors.push(`bridge: ${failure}`)
-      await this.setBridge(false, failure)
-    } else if (answered) {
-      if (tracked.fills || ctx.sent.sent) await refreshAccount(this.o.broker).catch(() => undefined)
-      if (this.bridgeUp !== true || tracked.fills || ctx.sent.sent || probeDue) await this.setBridge(true)
-      if (probeDue) this.lastBridgeProbe = Date.now()
-    } else if (probeDue) await this.probeBridge()
+  private async healthStage(run: CycleRun, ctx: OrderPath, trackedBy: Map<number, TrackResult>): Promise<void> {
+    for (const lc of ctx.lanes.values()) {
+      const lane = lc.lane
+      if (lane.row.disabledAt) continue
+      if (!lane.broker) {
+        if (lane.state.configError) {
+          run.stats.errors.push(`${bridgeLabel(lane)}: ${lane.state.configError}`)
+          await this.setBridge(lane, false, lane.state.configError)
+        }
+        continue
+      }
+      const tracked = trackedBy.get(lane.scope.id) ?? { bridgeCalled: false, bridgeOk: true, fills: 0, terminal: 0, cancelsRequested: 0 }
+      const read = await lc.account.outcome()
+      const failure = read.error ?? (lc.sent.bridgeUnreachable ? 'connection refused' : null) ?? (tracked.bridgeCalled && !tracked.bridgeOk ? (tracked.error ?? 'unreachable') : null)
+      const answered = (read.called && !read.error) || lc.sent.sent > 0 || (tracked.bridgeCalled && tracked.bridgeOk)
+      const probeDue = Date.now() - lane.state.lastBridgeProbe > BRIDGE_PROBE_MS
+      if (failure) {
+        run.stats.errors.push(`${bridgeLabel(lane)}: ${failure}`)
+        await this.setBridge(lane, false, failure)
+      } else if (answered) {
+        if (tracked.fills || lc.sent.sent) await refreshAccount(lane.broker, lane.scope).catch(() => undefined)
+        if (lane.state.bridgeUp !== true || tracked.fills || lc.sent.sent || probeDue) await this.setBridge(lane, true)
+        if (probeDue) lane.state.lastBridgeProbe = Date.now()
+      } else if (probeDue) await this.probeBridge(lane)
+    }
     run.lap('health')
   }
 
@@ -455,24 +741,22 @@ export class MonitorWorker {
     return { state, episode: m.episode, highestSinceEntryMilli: toMilliOrNull(highest), triggerMemo: memo, stateChanged: state !== m.state }
   }
 
-  private lastViewKey = ''
-
-  /** Stores the account view only when it changed since the last one stored. */
-  private async saveView(view: MarketView): Promise<void> {
+  /** Stores an account's view only when it changed since the last one stored. */
+  private async saveView(lane: Lane, view: MarketView): Promise<void> {
     const key = JSON.stringify([view.account, [...view.positions.values()]])
-    if (key === this.lastViewKey) return
+    if (key === lane.state.lastViewKey) return
     try {
-      await saveAccountView(view)
-      this.lastViewKey = key
+      await saveAccountView(view, lane.scope)
+      lane.state.lastViewKey = key
     } catch (e) {
       this.o.log.warn({ err: e }, 'account snapshot not saved')
     }
   }
 
   /** The account read from the broker this cycle (saved after the orders went out); its error counts against the bridge's health. */
-  private async freshMarketView(): Promise<{ view: MarketView | null; error: string | null }> {
+  private async freshMarketView(lane: Lane): Promise<{ view: MarketView | null; error: string | null }> {
     try {
-      return { view: await readAccount(this.o.broker), error: null }
+      return { view: await readAccount(lane.broker!), error: null }
     } catch (e) {
       return { view: null, error: (e as Error).message }
     }
@@ -504,11 +788,13 @@ export class MonitorWorker {
     for (const h of health) {
       await setServiceHealth(`quotes:${h.id}`, h.state !== 'open', { error: h.lastError?.message, details: { state: h.state, consecutiveFailures: h.consecutiveFailures, lastLatencyMs: h.lastLatencyMs } })
     }
+    // The install-wide notices come from the main lease's holder only (one notice, not one per worker).
+    if (!this.lease?.held) return
     if (requested > 0 && delivered === 0) {
       if (!this.quotesDown) {
         this.quotesDown = true
         const reason = health.map((h) => `${h.id}: ${h.lastError?.message ?? h.state}`).join('; ')
-        await writeTx(getDb(), (tx) => notifyAllUsers(tx, { type: 'QUOTES_DOWN', params: { reason }, dedupeKey: `quotes-down:${Date.now()}` }))
+        await writeTx(getDb(), (tx) => notifyAllUsers(tx, { type: 'QUOTES_DOWN', at: this.marketNow(), params: { reason }, dedupeKey: `quotes-down:${Date.now()}` }))
       }
       return
     }
@@ -516,7 +802,7 @@ export class MonitorWorker {
     if (phase === 'continuous' && stale > 0 && Date.now() - this.lastStaleNotice > STALE_NOTICE_EVERY_MS) {
       this.lastStaleNotice = Date.now()
       await writeTx(getDb(), (tx) =>
-        notifyAllUsers(tx, { type: 'QUOTES_STALE', params: { count: stale, seconds: settings.risk.maxQuoteAgeSec, codes: staleCodes.slice(0, 5).join(', ') }, dedupeKey: `quotes-stale:${this.lastStaleNotice}` }),
+        notifyAllUsers(tx, { type: 'QUOTES_STALE', at: this.marketNow(), params: { count: stale, seconds: settings.risk.maxQuoteAgeSec, codes: staleCodes.slice(0, 5).join(', ') }, dedupeKey: `quotes-stale:${this.lastStaleNotice}` }),
       )
     }
     void problems
@@ -527,35 +813,61 @@ export class MonitorWorker {
    * refused connection or a timeout it counts as disconnected. Reconnect, at most every 5 s.
    */
   private async ensureConnected(): Promise<void> {
-    if (this.o.broker.isConnected() || Date.now() - this.lastConnectAttempt < 5_000) return
-    this.lastConnectAttempt = Date.now()
-    const res = await this.o.broker.connect().catch((e) => ({ success: false, message: (e as Error).message }))
-    await this.setBridge(res.success, res.success ? undefined : res.message)
-    if (res.success) this.o.log.info({ message: res.message }, 'broker connected')
-  }
-
-  private async probeBridge(): Promise<void> {
-    this.lastBridgeProbe = Date.now()
-    try {
-      await this.o.broker.getAccountInfo()
-      await this.setBridge(true)
-    } catch (e) {
-      await this.setBridge(false, (e as Error).message)
+    for (const lane of this.liveLanes()) {
+      const broker = lane.broker!
+      if (broker.isConnected() || Date.now() - lane.state.lastConnectAttempt < 5_000) continue
+      lane.state.lastConnectAttempt = Date.now()
+      const res = await broker.connect().catch((e) => ({ success: false, message: (e as Error).message }))
+      await this.setBridge(lane, res.success, res.success ? undefined : res.message).catch((e) => this.o.log.error({ err: e }, 'bridge health not stored'))
+      if (res.success) this.o.log.info({ message: res.message, brokerAccountId: lane.scope.id }, 'broker connected')
     }
   }
 
-  private async setBridge(ok: boolean, error?: string): Promise<void> {
+  private async probeBridge(lane: Lane): Promise<void> {
+    lane.state.lastBridgeProbe = Date.now()
+    try {
+      await lane.broker!.getAccountInfo()
+      await this.setBridge(lane, true)
+    } catch (e) {
+      await this.setBridge(lane, false, (e as Error).message)
+    }
+  }
+
+  /**
+   * An account's bridge health ('bridge' for the default account, 'bridge:<id>' for the others),
+   * and on a change BRIDGE_DOWN / BRIDGE_UP to that account's users only (owner, shares, or
+   * everyone when shared with all), each notification carrying the account.
+   */
+  /** The market clock's now for a notification's market time; undefined (wall time stands in) when it is not synced. */
+  private marketNow(): Date | undefined {
+    try {
+      return this.o.clock.now()
+    } catch {
+      return undefined
+    }
+  }
+
+  private async setBridge(lane: Lane, ok: boolean, error?: string): Promise<void> {
     // The stored state is the memory across restarts: a worker that starts while it says "down"
     // and then reaches the bridge tells the trader it is back.
-    const { changed, previous } = await setServiceHealth('bridge', ok, { error })
-    this.bridgeUp = ok
+    const { changed, previous } = await setServiceHealth(lane.scope.isDefault ? 'bridge' : `bridge:${lane.scope.id}`, ok, { error })
+    lane.state.bridgeUp = ok
     if (!changed) return
     if (ok && previous === null) return // first sight and healthy: nothing to tell
     const at = Date.now()
-    await writeTx(getDb(), (tx) =>
-      notifyAllUsers(tx, ok ? { type: 'BRIDGE_UP', dedupeKey: `bridge-up:${at}` } : { type: 'BRIDGE_DOWN', params: { reason: error ?? '—' }, dedupeKey: `bridge-down:${at}` }),
-    )
-    this.o.log[ok ? 'info' : 'error']({ error }, ok ? 'bridge is back' : 'bridge down')
+    const tag = lane.scope.isDefault ? '' : `a${lane.scope.id}:`
+    const reason = lane.scope.isDefault ? (error ?? '—') : `${lane.row.name}: ${error ?? '—'}`
+    const marketAt = this.marketNow()
+    await writeTx(getDb(), async (tx) => {
+      for (const u of await accountRecipients(tx, lane.scope.id)) {
+        const locale = asLocale(u.locale)
+        const n = ok
+          ? await notify(tx, { userId: u.id, locale, at: marketAt, type: 'BRIDGE_UP', dedupeKey: `bridge-up:${tag}${at}:u${u.id}` })
+          : await notify(tx, { userId: u.id, locale, at: marketAt, type: 'BRIDGE_DOWN', params: { reason }, dedupeKey: `bridge-down:${tag}${at}:u${u.id}` })
+        if (n) await tx.notification.update({ where: { id: n.id }, data: { brokerAccountId: lane.scope.id } })
+      }
+    })
+    this.o.log[ok ? 'info' : 'error']({ error, brokerAccountId: lane.scope.id }, ok ? 'bridge is back' : 'bridge down')
   }
 
   private async dailyJobs(now: Date, _settings: RuntimeSettings): Promise<void> {
@@ -564,21 +876,32 @@ export class MonitorWorker {
     const sec = shanghaiSecondOfDay(now)
     if (sec >= PRE_OPEN_SEC && sec < POST_CLOSE_SEC && this.preOpenDay !== day) {
       this.preOpenDay = day
-      const res = await this.o.broker.connect().catch((e) => ({ success: false, message: (e as Error).message }))
-      this.o.log.info({ day, connected: res.success, message: res.message }, 'pre-open: broker connect, account and positions refresh')
-      if (res.success) {
-        await refreshAccount(this.o.broker).catch((e) => this.o.log.warn({ err: e }, 'pre-open refresh failed'))
-        await this.setBridge(true)
-      } else await this.setBridge(false, res.message)
+      for (const lane of this.liveLanes()) {
+        const broker = lane.broker!
+        const res = await broker.connect().catch((e) => ({ success: false, message: (e as Error).message }))
+        this.o.log.info({ day, brokerAccountId: lane.scope.id, connected: res.success, message: res.message }, 'pre-open: broker connect, account and positions refresh')
+        if (res.success) {
+          await refreshAccount(broker, lane.scope).catch((e) => this.o.log.warn({ err: e }, 'pre-open refresh failed'))
+          await this.setBridge(lane, true)
+        } else await this.setBridge(lane, false, res.message)
+      }
       this.dirty = true
-      await pruneHeartbeats(new Date(Date.now() - 3 * 86_400_000))
-      await pruneBars(new Date(now.getTime() - 10 * 86_400_000))
+      if (this.lease?.held) {
+        await pruneHeartbeats(new Date(Date.now() - 3 * 86_400_000))
+        await pruneBars(new Date(now.getTime() - 10 * 86_400_000))
+      }
     }
     if (sec >= POST_CLOSE_SEC && this.postCloseDay !== day) {
       this.postCloseDay = day
-      await trackOpenOrders(this.sendDeps(_settings), now, new Map()).catch(() => undefined)
-      await refreshAccount(this.o.broker).catch(() => undefined)
-      await dailySummary(day)
+      for (const lane of this.lanes) {
+        if (!lane.broker) continue
+        await trackOpenOrders(this.sendDeps(_settings, lane), now, new Map()).catch(() => undefined)
+        if (!lane.row.disabledAt) await refreshAccount(lane.broker, lane.scope).catch(() => undefined)
+      }
+      if (this.lease?.held) {
+        await storeCloses(this.o.quotes, now, this.o.log).catch((e) => this.o.log.warn({ err: e }, 'post-close: closing quotes not stored'))
+        await dailySummary(day, _settings.fees, now)
+      }
       this.o.log.info({ day }, 'post-close: orders reconciled, daily summary written')
     }
   }
@@ -620,13 +943,53 @@ interface OrderPath {
   now: Date
   settings: RuntimeSettings
   quotes: Map<string, Quote>
+  /** Per account id: its read, snapshot and sends this cycle. */
+  lanes: Map<number, LaneCycle>
+  /** False on a provisional calendar day the quotes have not confirmed open yet. */
+  canSend: boolean
+}
+
+interface LaneState {
+  bridgeUp: boolean | null
+  lastBridgeProbe: number
+  lastConnectAttempt: number
+  lastViewKey: string
+  /** Why the account's broker could not be built, while it cannot. */
+  configError: string | null
+}
+
+/** One broker account as the worker drives it this tick. */
+interface Lane {
+  scope: AccountScope
+  row: WorkerAccountRow
+  /** Null: none configured (or it could not be built): the account's intents wait. */
+  broker: WorkerBroker | null
+  timeoutMs?: number
+  state: LaneState
+}
+
+/** One account's part of a cycle. */
+interface LaneCycle {
+  lane: Lane
   account: AccountRead
   /** The last stored account snapshot (evaluation uses it until the fresh read is in). */
   snapshot: MarketView
-  /** False on a provisional calendar day the quotes have not confirmed open yet. */
-  canSend: boolean
   sent: SendTally
 }
+
+function bridgeLabel(lane: Lane): string {
+  return lane.scope.isDefault ? 'bridge' : `bridge ${lane.row.name}`
+}
+
+/** The broker of an account that has none: never asked (a disabled account's intents are withdrawn before any request). */
+const NO_BROKER: BrokerPort = new Proxy({} as BrokerPort, {
+  get(_t, prop) {
+    if (prop === 'then') return undefined
+    return () => {
+      throw new Error('no broker configured for this account')
+    }
+  },
+})
 
 /** The cycle's stopwatch and counters: handed to each stage, never captured by one. */
 class CycleRun {
@@ -684,7 +1047,7 @@ class SendTally {
   unknown = 0
   bridgeUnreachable = false
 
-  add(r: SendResult): void {
+  add(r: SendOutcome): void {
     this.sent += r.sent
     this.unknown += r.unknown
     this.bridgeUnreachable ||= r.bridgeUnreachable

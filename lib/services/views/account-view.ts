@@ -4,6 +4,8 @@
  * answer, the answer says so with its message, and the last snapshot the worker stored is returned
  * beside it, labelled with its time — never presented as live.
  */
+import { defaultAccountForUser } from '@/lib/db/account-scope'
+import { accountScope, type AccountBadge, type AccountScope } from './account-filter'
 import type { Broker } from '@/lib/broker/types'
 import { getAccountSnapshot, listPositionSnapshots } from '@/lib/db/orders'
 import { listLiveStocks } from '@/lib/db/dashboard'
@@ -38,8 +40,14 @@ export type LiveAccount =
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000
 
-async function decorate(userId: number, rows: Array<Omit<PositionRow, 'name' | 'stockId' | 'managedQty' | 'unrealizedPnl'>>): Promise<PositionRow[]> {
-  const [stocks, quotes] = await Promise.all([listLiveStocks(userId), getSnapshots(rows.map((r) => r.code))])
+/** The account the page shows and the filter of the user's monitors on it. */
+interface Shown {
+  id: number
+  defaultId: number
+}
+
+async function decorate(userId: number, shown: Shown, rows: Array<Omit<PositionRow, 'name' | 'stockId' | 'managedQty' | 'unrealizedPnl'>>): Promise<PositionRow[]> {
+  const [stocks, quotes] = await Promise.all([listLiveStocks(userId, shown), getSnapshots(rows.map((r) => r.code))])
   const byCode = new Map(stocks.map((s) => [s.code, s]))
   const names = new Map(quotes.map((q) => [q.code, q.name]))
   return rows
@@ -56,7 +64,7 @@ async function decorate(userId: number, rows: Array<Omit<PositionRow, 'name' | '
     .sort((a, b) => a.code.localeCompare(b.code))
 }
 
-export async function liveAccount(userId: number, makeBroker: () => Promise<Broker>): Promise<LiveAccount> {
+export async function liveAccount(userId: number, shown: Shown, makeBroker: () => Promise<Broker>): Promise<LiveAccount> {
   const at = () => new Date().toISOString()
   let broker: Broker | null = null
   try {
@@ -71,6 +79,7 @@ export async function liveAccount(userId: number, makeBroker: () => Promise<Brok
       account: { totalAsset: account.totalAsset, cash: account.cash, frozenCash: account.frozenCash, marketValue: account.marketValue },
       positions: await decorate(
         userId,
+        shown,
         positions.map((p) => ({ code: p.code, volume: p.volume, canUseVolume: p.canUseVolume, avgPrice: p.avgPrice, marketValue: p.marketValue, frozenVolume: p.frozenVolume, yesterdayVolume: p.yesterdayVolume, onRoadVolume: p.onRoadVolume })),
       ),
     }
@@ -85,8 +94,9 @@ export async function liveAccount(userId: number, makeBroker: () => Promise<Brok
   }
 }
 
-export async function accountSnapshot(userId: number) {
-  const [a, ps] = await Promise.all([getAccountSnapshot(), listPositionSnapshots()])
+export async function accountSnapshot(userId: number, shown: Shown) {
+  const accountId = shown.id
+  const [a, ps] = await Promise.all([getAccountSnapshot(accountId), listPositionSnapshots(accountId)])
   if (!a) return null
   const y = (v: bigint) => Number(v) / 1000
   return {
@@ -94,14 +104,25 @@ export async function accountSnapshot(userId: number) {
     account: { totalAsset: y(a.totalAssetMilli), cash: y(a.cashMilli), frozenCash: y(a.frozenCashMilli), marketValue: y(a.marketValueMilli) },
     positions: await decorate(
       userId,
+      shown,
       ps.map((p) => ({ code: p.code, volume: p.volume, canUseVolume: p.canUseVolume, avgPrice: p.avgPriceMilli / 1000, marketValue: y(p.marketValueMilli), frozenVolume: null, yesterdayVolume: null, onRoadVolume: null })),
     ),
   }
 }
 
-export async function accountPage(userId: number, makeBroker: () => Promise<Broker>) {
-  const [live, snapshot] = await Promise.all([liveAccount(userId, makeBroker), accountSnapshot(userId)])
-  return { live, snapshot }
+/**
+ * The account page of one broker account (issue 13): `?account=<id>` (an account the user sees;
+ * any other id → NotFoundError), else the user's default account (when they see it), else the
+ * first account they see. It says which account and whether it is paper or live.
+ */
+export async function accountPage(userId: number, makeBroker: (accountId: number) => Promise<Broker>, raw?: string | number | null) {
+  const scope: AccountScope = await accountScope(userId, raw)
+  const preferred = await defaultAccountForUser(userId)
+  const account: AccountBadge | null = scope.selected ?? scope.accounts.find((a) => a.id === preferred) ?? scope.accounts[0] ?? null
+  if (!account) return { account: null, accounts: scope.accounts, live: null, snapshot: null }
+  const shown = { id: account.id, defaultId: scope.defaultId }
+  const [live, snapshot] = await Promise.all([liveAccount(userId, shown, () => makeBroker(account.id)), accountSnapshot(userId, shown)])
+  return { account, accounts: scope.accounts, live, snapshot }
 }
 
 export type AccountPageData = Awaited<ReturnType<typeof accountPage>>

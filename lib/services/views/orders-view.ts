@@ -5,12 +5,15 @@
  */
 import { listOrdersForUser, type OrderListFilter } from '@/lib/db/orders-view'
 import { toOrderView } from '../trading/shapes'
+import { accountScope, badgeOf, scopeFilter } from './account-filter'
 
 export type { OrderView } from '../trading/shapes'
 
-export async function listOrders(userId: number, filter: OrderListFilter, page: number, pageSize: number) {
-  const { total, items } = await listOrdersForUser(userId, filter, page, pageSize)
-  return { total, page, pageSize, items: items.map(toOrderView) }
+/** One account's orders when `account` is given (an account the user does not see → NotFoundError); each row names its account. */
+export async function listOrders(userId: number, filter: OrderListFilter, page: number, pageSize: number, account?: number) {
+  const scope = await accountScope(userId, account)
+  const { total, items } = await listOrdersForUser(userId, { ...filter, account: scopeFilter(scope) }, page, pageSize)
+  return { total, page, pageSize, account: scope.selected, accounts: scope.accounts, items: items.map((o) => ({ ...toOrderView(o), account: badgeOf(scope, o.brokerAccountId) })) }
 }
 
 export type OrderList = Awaited<ReturnType<typeof listOrders>>

@@ -5,7 +5,9 @@
  * and the entry order auto-trade would send if the entry fired now: lib/market sizeOrder with the
  * quant config being edited and the account snapshot (or a plain "account unknown").
  */
-import { fromMilli, limitPrices, shanghaiDate, sizeOrder, toMilli, type Quote } from '@/lib/market'
+import { accountAccess, defaultBrokerAccountId } from '@/lib/db/broker-accounts'
+import { defaultAccountForUser } from '@/lib/db/account-scope'
+import { fromMilli, limitPrices, shanghaiDate, sizeOrder, stopLossFromCostMilli, takeProfitFromCostMilli, toMilli, type Quote } from '@/lib/market'
 import { createQuoteService, type QuoteService } from '@/lib/quotes'
 import { isStName } from '@/lib/market'
 import type { Env } from '@/lib/env'
@@ -76,12 +78,16 @@ export interface LevelPosition {
   /** (level − last) / last. */
   pct: number | null
   outsideBand: 'above' | 'below' | null
+  /** A level typed as a percentage of cost: that fraction (+x for take-profit, -y for stop-loss); the price is resolved against the entry zone until the entry fills. */
+  ofCost?: number
 }
 
 export interface PreviewDeps {
   env: Env
   clock: MarketClockReading
   locale: Locale
+  /** The signed-in user: the chosen account must be one they see; absent (tests) = the install default. */
+  userId?: number
   /** Default: the configured providers' quote service. */
   fetchQuote?: (code: string, now: Date) => Promise<Quote | null>
 }
@@ -136,13 +142,30 @@ export async function quotePreview(input: QuotePreviewInput, deps: PreviewDeps) 
   }
 
   const last = quote && quote.last > 0 ? quote.last : null
+  // A level typed as a percentage of cost is shown at the price it resolves to against the entry
+  // zone (take-profit from its high, stop-loss from its low) until the entry fills.
+  const ofCost = (pct: number | null, base: number | null, f: (code: string, costMilli: number, bp: number) => number): number | null => {
+    if (pct == null || base == null || !(pct > 0 && pct < 10)) return null
+    try {
+      return fromMilli(f(code, toMilli(base), Math.round(pct * 10_000)))
+    } catch {
+      return null
+    }
+  }
+  const resolved = {
+    ...input,
+    takeProfit: input.takeProfit ?? ofCost(input.takeProfitPct, input.entryHigh, takeProfitFromCostMilli),
+    stopLoss: input.stopLoss ?? (input.stopLossPct != null && input.stopLossPct < 1 ? ofCost(input.stopLossPct, input.entryLow, stopLossFromCostMilli) : null),
+  }
   const levels: LevelPosition[] = (['takeProfit', 'entryHigh', 'entryLow', 'stopLoss'] as const)
-    .filter((k) => input[k] != null)
+    .filter((k) => resolved[k] != null)
     .map((k) => {
-      const price = input[k] as number
+      const price = resolved[k] as number
+      const rel = k === 'takeProfit' && input.takeProfit == null ? input.takeProfitPct : k === 'stopLoss' && input.stopLoss == null ? input.stopLossPct : null
       return {
         key: k,
         price,
+        ...(rel != null ? { ofCost: k === 'stopLoss' ? -rel : rel } : {}),
         pct: last ? (toMilli(price) - toMilli(last)) / toMilli(last) : null,
         outsideBand: limits ? (price > limits.up ? 'above' : price < limits.down ? 'below' : null) : null,
       }
@@ -154,8 +177,16 @@ export async function quotePreview(input: QuotePreviewInput, deps: PreviewDeps) 
   const maxPositionPct = q.maxPositionPct != null && q.maxPositionPct <= 1 ? q.maxPositionPct : null
   const minTradeAmount = intOrNull(q.minTradeAmount, 0, 100_000_000)
   const offsetTicks = intOrNull(q.entryOffsetTicks, 0, 50)
-  const account = await getAccountSnapshot()
-  const held = await positionSnapshot(code)
+  // The account chosen in the form (one the user sees; any other reads as unknown, never as its
+  // numbers), else the user's default account.
+  const accountId =
+    deps.userId === undefined
+      ? (input.brokerAccountId ?? (await defaultBrokerAccountId()))
+      : input.brokerAccountId !== null
+        ? ((await accountAccess(deps.userId, input.brokerAccountId)) ? input.brokerAccountId : null)
+        : await defaultAccountForUser(deps.userId)
+  const account = accountId === null ? null : await getAccountSnapshot(accountId)
+  const held = accountId === null ? null : await positionSnapshot(accountId, code)
   let order:
     | { status: 'ok'; side: 'buy'; quantity: number; price: number; priceType: 'limit' | 'market'; value: number; fees: number; notes: string[] }
     | { status: 'refused'; code: string; message: string }

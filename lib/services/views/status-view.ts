@@ -4,6 +4,7 @@
  * the bridge and each quote provider (ServiceHealth rows written by the worker) and the worker lease.
  */
 import { heartbeats, heartbeatsWithErrors, serviceHealthRows, workerLeases } from '@/lib/db/status'
+import { accountScope } from './account-filter'
 import { workerStatus } from '../runtime/health'
 import { phaseAt, type MarketClockReading } from '../runtime/market-clock-view'
 import { syncCalendar } from '../runtime/calendar'
@@ -29,9 +30,33 @@ function beatView(b: Awaited<ReturnType<typeof heartbeats>>[number]) {
   }
 }
 
-export async function statusView(o: { clock: MarketClockReading; staleAfterSec: number; limit?: number; wallNow?: Date }) {
+/** The account a bridge health row belongs to: 'bridge' is the default account's, 'bridge:<id>' any other's. */
+function bridgeAccountId(name: string, defaultId: number): number | null {
+  if (name === 'bridge') return defaultId
+  const m = /^bridge:(\d+)$/.exec(name)
+  return m ? Number(m[1]) : null
+}
+
+/**
+ * `userId`: the reader; a bridge row of an account they do not see is left out (another user's
+ * bridge, its address and errors are none of their business), and each bridge row names its
+ * account, paper (模拟盘) or live (实盘).
+ */
+export async function statusView(o: { clock: MarketClockReading; staleAfterSec: number; limit?: number; wallNow?: Date; userId?: number }) {
   const wallNow = o.wallNow ?? new Date()
-  const [beats, errorBeats, services, leases] = await Promise.all([heartbeats(o.limit ?? 60), heartbeatsWithErrors(20), serviceHealthRows(), workerLeases()])
+  const [beats, errorBeats, allServices, leases, scope] = await Promise.all([
+    heartbeats(o.limit ?? 60),
+    heartbeatsWithErrors(20),
+    serviceHealthRows(),
+    workerLeases(),
+    o.userId === undefined ? Promise.resolve(null) : accountScope(o.userId),
+  ])
+  const accountOf = (name: string) => {
+    if (!scope) return null
+    const id = bridgeAccountId(name, scope.defaultId)
+    return id === null ? null : (scope.accounts.find((a) => a.id === id) ?? null)
+  }
+  const services = allServices.filter((s) => !scope || bridgeAccountId(s.name, scope.defaultId) === null || accountOf(s.name) !== null)
   const last = beats[0]
   const lastAt = last ? (last.cycleEndedAt ?? last.cycleStartedAt) : null
   await syncCalendar()
@@ -47,7 +72,7 @@ export async function statusView(o: { clock: MarketClockReading; staleAfterSec: 
       workerId: last?.workerId ?? null,
     },
     leases: leases.map((l) => ({ name: l.name, holderId: l.holderId, fencingToken: l.fencingToken, renewedAt: l.renewedAt.toISOString(), expiresAt: l.expiresAt.toISOString(), held: l.expiresAt.getTime() > wallNow.getTime() })),
-    services: services.map((s) => ({ name: s.name, status: s.status, lastOkAt: iso(s.lastOkAt), lastErrorAt: iso(s.lastErrorAt), lastError: s.lastError, updatedAt: s.updatedAt.toISOString(), details: s.details ?? null })),
+    services: services.map((s) => ({ name: s.name, account: accountOf(s.name), status: s.status, lastOkAt: iso(s.lastOkAt), lastErrorAt: iso(s.lastErrorAt), lastError: s.lastError, updatedAt: s.updatedAt.toISOString(), details: s.details ?? null })),
     heartbeats: beats.map(beatView),
     lastErrors: errorBeats.map(beatView),
   }

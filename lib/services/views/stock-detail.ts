@@ -3,22 +3,40 @@
  * today has none yet) with the levels to draw, the broker position snapshot, and one timeline of the
  * stock's triggers, orders (with fills) and notifications, newest first.
  */
+import { accountOfStock } from '@/lib/db/broker-accounts'
 import { fromMilli, orderStatusInfo, shanghaiDate } from '@/lib/market'
 import { getStockForUser } from '@/lib/db/stocks'
 import { latestBar, positionSnapshot, stockHistory } from '@/lib/db/stock-detail'
 import { getBars, getSnapshots } from '@/lib/db/quotes'
 import { toStockView } from './stock-view'
+import { conditionsOf } from './conditions'
 import { shanghaiDayRange, trailingLevelMilli } from './dashboard'
 import { effectiveState } from '../trading/shapes'
 import type { MarketClockReading } from '../runtime/market-clock-view'
+import { isEventType, renderEvent, type NotifyParams } from '../notifications'
+import type { Locale } from '@/lib/i18n/config'
 
 const y = (m: number | null | undefined) => (m == null ? null : fromMilli(m))
 const money = (v: bigint | null | undefined) => (v == null ? null : Number(v) / 1000)
 
-export async function stockDetail(userId: number, id: number, clock: MarketClockReading) {
+/**
+ * A notification in the reader's language now, from its stored event parameters (one created while
+ * the account was in Chinese reads in English after the switch); the stored text otherwise.
+ */
+function textIn(n: { type: string; title: string; body: string; params: unknown }, locale: Locale | undefined): { title: string; body: string } {
+  const stored = { title: n.title, body: n.body }
+  if (!locale || !isEventType(n.type) || !n.params || typeof n.params !== 'object' || Array.isArray(n.params)) return stored
+  try {
+    return renderEvent(n.type, n.params as NotifyParams, locale)
+  } catch {
+    return stored
+  }
+}
+
+export async function stockDetail(userId: number, id: number, clock: MarketClockReading, locale?: Locale) {
   const row = await getStockForUser(userId, id)
   const stock = toStockView(row)
-  const [history, snap, pos, newest] = await Promise.all([stockHistory(userId, id), getSnapshots([row.code]), positionSnapshot(row.code), latestBar(row.code)])
+  const [history, snap, pos, newest] = await Promise.all([stockHistory(userId, id), getSnapshots([row.code]), positionSnapshot(await accountOfStock(row), row.code), latestBar(row.code)])
 
   // Today's session by the market clock; if it has no bars yet (before the open, weekends), the last one.
   let range = clock.now ? shanghaiDayRange(clock.now) : null
@@ -29,11 +47,13 @@ export async function stockDetail(userId: number, id: number, clock: MarketClock
   const trail = holding ? trailingLevelMilli(row.code, row.highestSinceEntryMilli, row.trailingStopBp) : null
   const q = snap[0]
 
+  const orderTrigger = new Map(history.orders.map((o) => [o.id, o.triggerEventId as number | null]))
   const timeline = [
     ...history.triggers.map((t) => ({
       type: 'trigger' as const,
       key: `t${t.id}`,
-      at: t.createdAt.toISOString(),
+      // Market time throughout (the trigger's quote, the order's and notification's marketAt), like the fills.
+      at: t.quoteTime.toISOString(),
       id: t.id,
       kind: t.kind,
       episode: t.episode,
@@ -47,8 +67,9 @@ export async function stockDetail(userId: number, id: number, clock: MarketClock
     ...history.orders.map((o) => ({
       type: 'order' as const,
       key: `o${o.id}`,
-      at: o.createdAt.toISOString(),
+      at: (o.marketAt ?? o.createdAt).toISOString(),
       id: o.id,
+      triggerId: o.triggerEventId as number | null,
       kind: o.triggerEvent.kind,
       side: o.side,
       quantity: o.quantity,
@@ -70,12 +91,12 @@ export async function stockDetail(userId: number, id: number, clock: MarketClock
     ...history.notifications.map((n) => ({
       type: 'notification' as const,
       key: `n${n.id}`,
-      at: n.createdAt.toISOString(),
+      at: (n.marketAt ?? n.createdAt).toISOString(),
       id: n.id,
+      triggerId: n.triggerEventId ?? (n.orderId != null ? (orderTrigger.get(n.orderId) ?? null) : null),
       eventType: n.type,
       severity: n.severity,
-      title: n.title,
-      body: n.body,
+      ...textIn(n, locale),
       read: n.readAt != null,
     })),
   ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : b.key.localeCompare(a.key)))
@@ -84,6 +105,8 @@ export async function stockDetail(userId: number, id: number, clock: MarketClock
   return {
     stock,
     effectiveState: state,
+    /** Validity, entry window, entry quantity, entry trigger and re-arm policy (issue 14), by the market clock. */
+    conditions: conditionsOf(row, clock.now),
     levels: {
       entryLow: stock.entryLow,
       entryHigh: stock.entryHigh,

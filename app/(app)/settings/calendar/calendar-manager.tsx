@@ -309,7 +309,7 @@ export function CalendarManager({ initial, isAdmin }: { initial: Overview; isAdm
               <button type="button" onClick={() => void runPreview()} disabled={busy !== null} data-testid="calendar-preview" className="rounded bg-slate-700 px-4 py-2 text-sm font-medium text-white hover:bg-slate-800 disabled:opacity-50">
                 {busy === 'preview' ? t('previewing') : t('preview')}
               </button>
-              <button type="button" onClick={() => void save()} disabled={!canSave} data-testid="calendar-save" className="rounded bg-sky-600 px-4 py-2 text-sm font-medium text-white hover:bg-sky-700 disabled:opacity-50">
+              <button type="button" onClick={() => void save()} disabled={!canSave} data-testid="calendar-save" className="rounded bg-sky-700 px-4 py-2 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-50">
                 {busy === 'save' ? t('saving') : t('save')}
               </button>
             </div>

@@ -101,7 +101,7 @@ export function ChannelForm({
   )
   const labelText = (text: string, required: boolean) => (
     <span className="text-sm font-medium text-slate-700">
-      {text} <span className="text-xs font-normal text-slate-400">{required ? t('form.required') : t('form.optional')}</span>
+      {text} <span className="text-xs font-normal text-slate-500">{required ? t('form.required') : t('form.optional')}</span>
     </span>
   )
 
@@ -253,7 +253,7 @@ export function ChannelForm({
       <EventsPicker value={state.events} onChange={(events) => setState((s) => ({ ...s, events }))} error={errors.events} />
 
       <div className="flex flex-wrap gap-3">
-        <button type="submit" disabled={busy} data-testid="save-channel" className="rounded bg-sky-600 px-4 py-2 font-medium text-white hover:bg-sky-700 disabled:opacity-60">
+        <button type="submit" disabled={busy} data-testid="save-channel" className="rounded bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800 disabled:opacity-60">
           {busy ? t('form.saving') : t('form.save')}
         </button>
         <button type="button" onClick={onCancel} className="rounded border border-slate-300 px-4 py-2 text-slate-700 hover:bg-slate-50">

@@ -45,7 +45,7 @@ export function ChannelsManager({ initial }: { initial: ChannelView[] }) {
               setChoosing(true)
               setNotice(null)
             }}
-            className="rounded bg-sky-600 px-3 py-2 text-sm font-medium text-white hover:bg-sky-700"
+            className="rounded bg-sky-700 px-3 py-2 text-sm font-medium text-white hover:bg-sky-800"
           >
             {t('add')}
           </button>
@@ -77,7 +77,8 @@ export function ChannelsManager({ initial }: { initial: ChannelView[] }) {
               aria-describedby="type-hint"
             >
               <option value="">—</option>
-              {CHANNEL_TYPES.map((ty) => (
+              {/* A Web Push channel is made by "receive push on this browser" (it needs the browser's subscription). */}
+              {CHANNEL_TYPES.filter((ty) => ty !== 'WEBPUSH').map((ty) => (
                 <option key={ty} value={ty}>
                   {t(`types.${ty}.name`)}
                 </option>
@@ -191,7 +192,7 @@ function ChannelCard({ channel: c, onEdit, onChanged }: { channel: ChannelView; 
       <div className="flex flex-wrap items-center gap-2">
         <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-700">{t(`types.${c.type}.name`)}</span>
         <h2 className="font-semibold">{c.name}</h2>
-        <span className={`rounded px-1.5 py-0.5 text-xs ${c.enabled ? 'bg-emerald-50 text-emerald-700' : 'bg-slate-100 text-slate-500'}`} data-testid="channel-enabled">
+        <span className={`rounded px-1.5 py-0.5 text-xs ${c.enabled ? 'bg-emerald-50 text-emerald-700' : 'bg-slate-100 text-slate-600'}`} data-testid="channel-enabled">
           {c.enabled ? t('list.enabled') : t('list.disabled')}
         </span>
       </div>
@@ -282,7 +283,6 @@ function TestResult({ result }: { result: ChannelTestResult | { requestError: st
   return (
     <div className={`mt-2 rounded px-3 py-2 text-sm ${tone}`} role={result.ok ? 'status' : 'alert'} data-testid="test-outcome" data-ok={result.ok}>
       <p className="font-medium">
-        {result.ok ? '✓ ' : '✗ '}
         {result.ok ? t('ok') : result.sent ? t('failed') : t('notSent')}
         {result.status !== undefined && <span className="font-normal"> · {t('status', { status: result.status })}</span>}
         <span className="font-normal"> · {t('duration', { ms: result.durationMs })}</span>

@@ -2,6 +2,8 @@ import type { Metadata } from 'next'
 import { pageUser } from '@/lib/auth/session'
 import { listChannels } from '@/lib/services/notifications'
 import { ChannelsManager } from './channels-manager'
+import { AlertSettings } from '@/app/_components/browser/alert-settings'
+import { PushSettings } from './push-settings'
 
 export const dynamic = 'force-dynamic'
 export const metadata: Metadata = { title: '通知渠道 / Notification channels' }
@@ -12,6 +14,8 @@ export default async function NotificationSettingsPage() {
   const channels = await listChannels(user.id)
   return (
     <section className="mx-auto max-w-4xl">
+      <AlertSettings />
+      <PushSettings />
       <ChannelsManager initial={channels} />
     </section>
   )

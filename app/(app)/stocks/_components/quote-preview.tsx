@@ -21,7 +21,13 @@ function useDebounced<T>(value: T, ms: number): T {
   return v
 }
 
-export function QuotePreviewPanel({ values }: { values: FormState }) {
+/**
+ * A code typed to the end (6 digits, an optional sh/sz/bj prefix or .SH/.SZ/.BJ suffix): only then
+ * is the preview asked, so a half-typed code sends nothing (and logs no 400).
+ */
+export const COMPLETE_CODE = /^\s*(?:(?:sh|sz|bj)\.?)?\d{6}(?:\.(?:sh|sz|bj))?\s*$/i
+
+export function QuotePreviewPanel({ values, onName, simulated = false }: { values: FormState; onName?: (name: string) => void; simulated?: boolean }) {
   const t = useTranslations('preview')
   const locale = useLocale()
   const body = useDebounced(
@@ -31,6 +37,9 @@ export function QuotePreviewPanel({ values }: { values: FormState }) {
       entryHigh: values.entryHigh,
       takeProfit: values.takeProfit,
       stopLoss: values.stopLoss,
+      takeProfitPct: values.takeProfitPct,
+      stopLossPct: values.stopLossPct,
+      brokerAccountId: values.brokerAccountId,
       quant: {
         autoTrade: values.quant.autoTrade,
         maxPositionPct: values.quant.maxPositionPct,
@@ -41,11 +50,18 @@ export function QuotePreviewPanel({ values }: { values: FormState }) {
     }),
     400,
   )
-  const codeReady = /\d{6}/.test(values.code)
+  // Judged on the debounced body, not the field: a request carries the code as it was 400 ms ago.
+  const codeReady = COMPLETE_CODE.test((JSON.parse(body) as { code: string }).code) && COMPLETE_CODE.test(values.code)
   const { data, error, isLoading } = useSWR<QuotePreview>(codeReady ? ['/api/quotes/preview', body] : null, ([url, b]: [string, string]) =>
     fetchJson<QuotePreview>(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: b }),
     { refreshInterval: 5_000, keepPreviousData: true },
   )
+  // The stock name comes with the quote: fill the form's name field (the form keeps a typed one).
+  const digits = values.code.match(/\d{6}/)?.[0]
+  const quoteName = codeReady && data?.code.startsWith(digits ?? '-') ? data.quote?.name?.trim() : undefined
+  useEffect(() => {
+    if (quoteName) onName?.(quoteName)
+  }, [quoteName, onName])
 
   return (
     <div className="space-y-2 text-sm" data-testid="quote-preview" aria-live="polite">
@@ -59,6 +75,11 @@ export function QuotePreviewPanel({ values }: { values: FormState }) {
       {codeReady && error && (
         <p role="alert" className="text-red-700" data-testid="preview-error">
           {t('failed', { message: (error as Error).message })}
+        </p>
+      )}
+      {codeReady && data && simulated && (
+        <p data-testid="preview-simulated" className="rounded border border-amber-300 bg-amber-50 px-2 py-1 text-xs text-amber-900">
+          {t('simulated')}
         </p>
       )}
       {codeReady && data && <PreviewBody d={data} locale={locale} />}
@@ -112,6 +133,7 @@ function PreviewBody({ d, locale }: { d: QuotePreview; locale: string }) {
             {d.levels.map((l) => (
               <li key={l.key} data-testid={`preview-level-${l.key}`} data-outside={l.outsideBand ?? ''}>
                 <span className="inline-block w-16 text-slate-600">{t(`level.${l.key}`)}</span> <span className="font-medium">{p(l.price)}</span>
+                {l.ofCost != null && <span className="ml-1 text-xs text-slate-500" data-testid={`preview-of-cost-${l.key}`}>({signedPct(l.ofCost)})</span>}
                 {l.pct != null && <span className="ml-2 text-xs text-slate-500">{t('pct', { pct: signedPct(l.pct) })}</span>}
                 {l.outsideBand && d.limits && (
                   <div role="alert" className="text-xs font-medium text-amber-800">
@@ -151,7 +173,7 @@ function PreviewBody({ d, locale }: { d: QuotePreview; locale: string }) {
         )}
         {!d.autoTrade && <p className="mt-1 text-xs text-slate-600">{t('autoOff')}</p>}
       </div>
-      <p className="text-right text-xs text-slate-400">{clockTime(d.at, locale)}</p>
+      <p className="text-right text-xs text-slate-500">{clockTime(d.at, locale)}</p>
     </>
   )
 }

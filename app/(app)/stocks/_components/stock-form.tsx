@@ -4,11 +4,13 @@
  * shows the API's field-level errors when the server refuses.
  */
 import { useRouter } from 'next/navigation'
-import { useState, type ReactNode } from 'react'
+import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { useTranslations } from 'next-intl'
-import { PRICE_MODES, stockInputSchema, type StockFormValues } from '@/lib/schemas/stock'
+import { ENTRY_QTY_MODES, PRICE_MODES, stockInputSchema, type StockFormValues } from '@/lib/schemas/stock'
 import { issuesToFieldErrors } from '@/lib/schemas/issues'
 import type { FieldErrors } from '@/lib/errors'
+import { StagedExitsFields } from './staged-exits-fields'
+import { EntryRearmFields } from './entry-rearm-fields'
 
 type QuantKey = keyof NonNullable<StockFormValues['quant']>
 export interface FormState {
@@ -18,10 +20,43 @@ export interface FormState {
   entryHigh: string
   takeProfit: string
   stopLoss: string
+  /** Take-profit / stop-loss as a percentage of cost (+x / -y %), instead of a price. */
+  takeProfitPct: string
+  stopLossPct: string
   trailingStopPct: string
+  /** Staged exits (issue 14): tranches 2 and 3 (price or % of cost, and the % of the position), the breakeven stop. */
+  takeProfit2?: string
+  takeProfit2Pct?: string
+  takeProfit2SharePct?: string
+  takeProfit3?: string
+  takeProfit3Pct?: string
+  takeProfit3SharePct?: string
+  breakevenStop?: boolean
+  breakevenGainPct?: string
+  /** Validity: a last day (YYYY-MM-DD) or N trading days; a daily entry window 'HH:MM'. */
+  validUntil: string
+  validTradingDays: string
+  entryWindowStart: string
+  entryWindowEnd: string
+  /** Rebound entry (反弹买入): ZONE | REBOUND, its rebound as a percent or ticks; the re-arm policy after a completed exit. */
+  entryTrigger?: string
+  reboundPct?: string
+  reboundTicks?: string
+  rearmPolicy?: string
+  rearmCooldownMin?: string
   enabled: boolean
   notes: string
+  /** The broker account (issue 13); empty = the user's default account. */
+  brokerAccountId: string
   quant: Record<QuantKey, string | boolean>
+}
+
+/** An account the form may put the monitor on: paper (模拟) or live (实盘), and whether it is shared read-only. */
+export interface AccountOption {
+  id: number
+  name: string
+  paper: boolean
+  readOnly: boolean
 }
 
 export const EMPTY_FORM: FormState = {
@@ -31,12 +66,19 @@ export const EMPTY_FORM: FormState = {
   entryHigh: '',
   takeProfit: '',
   stopLoss: '',
+  takeProfitPct: '',
+  stopLossPct: '',
   trailingStopPct: '',
+  validUntil: '',
+  validTradingDays: '',
+  entryWindowStart: '',
+  entryWindowEnd: '',
   enabled: true,
   notes: '',
+  brokerAccountId: '',
   quant: {
     autoTrade: false,
-    maxPositionPct: '0.2',
+    maxPositionPct: '20',
     autoStopLoss: true,
     autoTakeProfit: true,
     minTradeAmount: '5000',
@@ -50,10 +92,22 @@ export const EMPTY_FORM: FormState = {
     maxReprices: '2',
     allowAuctions: false,
     antiSpikeCount: '1',
-    hysteresisPct: '0.005',
+    hysteresisPct: '0.5',
     renotifyCooldownSec: '600',
+    entryQtyMode: 'PCT_ASSETS',
+    entryQty: '0',
+    exitQtyMode: 'ALL',
+    exitPct: '',
+    exitShares: '',
   },
 }
+
+/** Percent fields are typed as percentages (5 = 5 %); the unit sits inside the field's right edge. */
+const percentUnit = (path: string) => (
+  <span aria-hidden="true" data-testid={`unit-${path}`} className="pointer-events-none absolute inset-y-0 right-3 mt-1 flex items-center text-sm text-slate-500">
+    %
+  </span>
+)
 
 const input =
   'mt-1 w-full rounded border border-slate-300 px-3 py-2 text-sm focus:border-sky-500 focus:outline-none aria-[invalid=true]:border-red-500 disabled:bg-slate-100'
@@ -62,11 +116,17 @@ export function StockForm({
   initial,
   stockId,
   preview,
+  accounts = [],
 }: {
   initial: FormState
   stockId?: number
-  /** Optional live panel rendered beside the levels (quote preview), fed the current values. */
-  preview?: (values: FormState) => ReactNode
+  /** The accounts the user can put a monitor on; the select is shown when there is more than one. */
+  accounts?: AccountOption[]
+  /**
+   * Optional live panel rendered beside the levels (quote preview), fed the current values; it
+   * reports the quote's stock name so an empty name field is filled from the code.
+   */
+  preview?: (values: FormState, onName: (name: string) => void) => ReactNode
 }) {
   const t = useTranslations('stocks.form')
   const ts = useTranslations('stocks')
@@ -77,7 +137,28 @@ export function StockForm({
   const [errors, setErrors] = useState<FieldErrors>({})
   const [busy, setBusy] = useState(false)
   const [banner, setBanner] = useState<string | null>(null)
+  // Bumped on every refused save: the first invalid field is scrolled to and focused after render.
+  const [refused, setRefused] = useState(0)
+  const formRef = useRef<HTMLFormElement>(null)
+  // The name was typed by the trader (or came with the stock): the quote's name never overwrites it.
+  const [nameTyped, setNameTyped] = useState(initial.name.trim() !== '')
   const editing = stockId !== undefined
+
+  useEffect(() => {
+    if (refused === 0) return
+    const form = formRef.current
+    const first = form?.querySelector<HTMLElement>('[aria-invalid="true"]') ?? form?.querySelector<HTMLElement>('[data-testid="form-error-summary"]')
+    if (!first) return
+    const details = first.closest('details')
+    if (details && !details.open) details.open = true
+    first.scrollIntoView({ block: 'center' })
+    first.focus({ preventScroll: true })
+  }, [refused])
+
+  const fillName = (name: string) => {
+    if (nameTyped || !name) return
+    setValues((v) => (v.name === name ? v : { ...v, name }))
+  }
 
   const set = (name: keyof FormState, value: string | boolean) => setValues((v) => ({ ...v, [name]: value }))
   const setQ = (name: QuantKey, value: string | boolean) => setValues((v) => ({ ...v, quant: { ...v.quant, [name]: value } }))
@@ -89,6 +170,7 @@ export function StockForm({
     if (!parsed.success) {
       setErrors(issuesToFieldErrors(parsed.error.issues, (k, p) => te(k as never, p as never)))
       setBanner(te('validation.failed'))
+      setRefused((n) => n + 1)
       return
     }
     setErrors({})
@@ -103,9 +185,11 @@ export function StockForm({
       if (!res.ok) {
         setErrors(body.fields ?? {})
         setBanner(body.message ?? `HTTP ${res.status}`)
+        setRefused((n) => n + 1)
         return
       }
-      router.push('/stocks')
+      // The list says what was saved (a status line screen readers announce).
+      router.push(`/stocks?${editing ? 'saved' : 'created'}=${encodeURIComponent(String(body.id ?? stockId ?? ''))}`)
       router.refresh()
     } catch (err) {
       setBanner((err as Error).message)
@@ -128,10 +212,21 @@ export function StockForm({
       </span>
     ) : null
 
-  const text = (name: 'code' | 'name' | 'entryLow' | 'entryHigh' | 'takeProfit' | 'stopLoss' | 'trailingStopPct', label: string, help?: string, extra: Record<string, unknown> = {}) => (
+  const text = (name: 'code' | 'name' | 'entryLow' | 'entryHigh' | 'takeProfit' | 'stopLoss' | 'takeProfitPct' | 'stopLossPct' | 'trailingStopPct' | 'validUntil' | 'validTradingDays' | 'entryWindowStart' | 'entryWindowEnd', label: string, help?: string, extra: Record<string, unknown> = {}) => (
     <label className="block">
       <span className="text-sm font-medium text-slate-700">{label}</span>
-      <input id={name} name={name} value={values[name]} onChange={(e) => set(name, e.target.value)} className={input} {...aria(name)} {...extra} />
+      <input
+        id={name}
+        name={name}
+        value={values[name]}
+        onChange={(e) => {
+          if (name === 'name') setNameTyped(e.target.value.trim() !== '')
+          set(name, e.target.value)
+        }}
+        className={input}
+        {...aria(name)}
+        {...extra}
+      />
       {hint(name, help)}
       {err(name)}
     </label>
@@ -139,17 +234,21 @@ export function StockForm({
   const qText = (name: QuantKey, label: string, help?: string) => (
     <label className="block">
       <span className="text-sm font-medium text-slate-700">{label}</span>
-      <input id={`quant.${name}`} name={`quant.${name}`} inputMode="decimal" value={String(values.quant[name])} onChange={(e) => setQ(name, e.target.value)} className={input} {...aria(`quant.${name}`)} />
+      <span className="relative block">
+        <input id={`quant.${name}`} name={`quant.${name}`} inputMode="decimal" value={String(values.quant[name])} onChange={(e) => setQ(name, e.target.value)} className={input} {...aria(`quant.${name}`)} />
+        {name.endsWith('Pct') && percentUnit(`quant.${name}`)}
+      </span>
       {hint(`quant.${name}`, help)}
       {err(`quant.${name}`)}
     </label>
   )
   const qCheck = (name: QuantKey, label: string, help?: string) => (
     <label className="flex items-start gap-2">
-      <input type="checkbox" id={`quant.${name}`} name={`quant.${name}`} checked={values.quant[name] === true} onChange={(e) => setQ(name, e.target.checked)} className="mt-1 h-4 w-4" />
+      <input type="checkbox" id={`quant.${name}`} name={`quant.${name}`} checked={values.quant[name] === true} onChange={(e) => setQ(name, e.target.checked)} className="mt-1 h-4 w-4" {...aria(`quant.${name}`)} />
       <span>
         <span className="text-sm font-medium text-slate-700">{label}</span>
         {hint(`quant.${name}`, help)}
+        {err(`quant.${name}`)}
       </span>
     </label>
   )
@@ -170,17 +269,65 @@ export function StockForm({
     </div>
   )
 
+  const fieldLabel = (path: string): string => {
+    const key = path.startsWith('quant.') ? path.slice(6) : path
+    return t.has(key as never) ? t(key as never) : path
+  }
+
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-6" data-testid="stock-form">
-      {banner && (
-        <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-700">
-          {banner}
-        </p>
-      )}
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-6" data-testid="stock-form">
+      {/* Error summary: announced by screen readers (role=alert) and linking to each invalid field. */}
+      <div aria-live="assertive" role="alert" data-testid="form-error-summary" tabIndex={-1} className={banner ? 'rounded bg-red-50 px-3 py-2 text-sm text-red-700' : 'sr-only'}>
+        {banner && (
+          <>
+            <p className="font-medium">{banner}</p>
+            {Object.keys(errors).filter((k) => k !== '_form').length > 0 && (
+              <ul className="mt-1 list-disc pl-5">
+                {Object.entries(errors)
+                  .filter(([k]) => k !== '_form')
+                  .map(([k, msgs]) => (
+                    <li key={k}>
+                      <a href={`#${k}`} className="underline" onClick={(ev) => {
+                        ev.preventDefault()
+                        const el = document.getElementById(k)
+                        el?.closest('details')?.setAttribute('open', '')
+                        el?.focus()
+                      }}>
+                        {fieldLabel(k)}
+                      </a>
+                      : {msgs.join('；')}
+                    </li>
+                  ))}
+              </ul>
+            )}
+          </>
+        )}
+      </div>
       <fieldset className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2">
         <legend className="px-1 text-sm font-semibold">{t('basics')}</legend>
         {text('code', t('code'), t('codeHint'), { disabled: editing, autoComplete: 'off', autoFocus: !editing })}
         {text('name', t('name'))}
+        {accounts.length > 1 && (
+          <label className="block sm:col-span-2">
+            <span className="text-sm font-medium text-slate-700">{t('brokerAccountId')}</span>
+            <select id="brokerAccountId" name="brokerAccountId" data-testid="account-select" value={values.brokerAccountId} onChange={(e) => set('brokerAccountId', e.target.value)} className={input} {...aria('brokerAccountId')}>
+              {accounts.map((a) => (
+                <option key={a.id} value={String(a.id)}>
+                  {a.name} · {a.paper ? ts('account.paper') : ts('account.live')}
+                  {a.readOnly ? ` · ${ts('account.readOnly')}` : ''}
+                </option>
+              ))}
+            </select>
+            {hint('brokerAccountId', t('brokerAccountIdHint'))}
+            {err('brokerAccountId')}
+          </label>
+        )}
+        {accounts.length === 1 && (
+          <p className="text-sm text-slate-600 sm:col-span-2" data-testid="account-single">
+            {t('brokerAccountId')}: {accounts[0].name} · {accounts[0].paper ? ts('account.paper') : ts('account.live')}
+            {err('brokerAccountId')}
+          </p>
+        )}
       </fieldset>
 
       <div className="grid gap-4 lg:grid-cols-3">
@@ -190,7 +337,13 @@ export function StockForm({
           {text('entryHigh', t('entryHigh'), undefined, { inputMode: 'decimal' })}
           {text('takeProfit', t('takeProfit'), t('takeProfitHint'), { inputMode: 'decimal' })}
           {text('stopLoss', t('stopLoss'), t('stopLossHint'), { inputMode: 'decimal' })}
+          {text('takeProfitPct', t('takeProfitPct'), t('takeProfitPctHint'), { inputMode: 'decimal' })}
+          {text('stopLossPct', t('stopLossPct'), t('stopLossPctHint'), { inputMode: 'decimal' })}
           {text('trailingStopPct', t('trailingStopPct'), t('trailingHint'), { inputMode: 'decimal' })}
+          {text('validUntil', t('validUntil'), t('validUntilHint'), { type: 'date' })}
+          {text('validTradingDays', t('validTradingDays'), t('validTradingDaysHint'), { inputMode: 'numeric' })}
+          {text('entryWindowStart', t('entryWindowStart'), t('entryWindowHint'), { type: 'time' })}
+          {text('entryWindowEnd', t('entryWindowEnd'), undefined, { type: 'time' })}
           <label className="flex items-center gap-2 self-end">
             <input type="checkbox" id="enabled" name="enabled" checked={values.enabled} onChange={(e) => set('enabled', e.target.checked)} className="h-4 w-4" />
             <span className="text-sm font-medium text-slate-700">{t('enabled')}</span>
@@ -201,8 +354,12 @@ export function StockForm({
             {err('notes')}
           </label>
         </fieldset>
-        {preview && <aside className="rounded-lg border border-slate-200 bg-white p-4">{preview(values)}</aside>}
+        {preview && <aside className="rounded-lg border border-slate-200 bg-white p-4">{preview(values, fillName)}</aside>}
       </div>
+
+      <EntryRearmFields values={values} set={set} err={err} aria={aria} inputClass={input} />
+
+      <StagedExitsFields values={values} set={set} setQ={setQ} err={err} aria={aria} inputClass={input} />
 
       <fieldset className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2">
         <legend className="px-1 text-sm font-semibold">{t('quant')}</legend>
@@ -212,6 +369,32 @@ export function StockForm({
         {qCheck('autoStopLoss', t('autoStopLoss'), t('autoStopLossHint'))}
         {qCheck('autoTakeProfit', t('autoTakeProfit'), t('autoTakeProfitHint'))}
         {qText('minTradeAmount', t('minTradeAmount'), t('minTradeAmountHint'))}
+        <div className="grid grid-cols-3 gap-2">
+          <label className="col-span-2 block">
+            <span className="text-sm font-medium text-slate-700">{t('entryQtyMode')}</span>
+            <select id="quant.entryQtyMode" name="quant.entryQtyMode" value={String(values.quant.entryQtyMode)} onChange={(e) => setQ('entryQtyMode', e.target.value)} className={input} {...aria('quant.entryQtyMode')}>
+              {ENTRY_QTY_MODES.map((m) => (
+                <option key={m} value={m}>
+                  {t(`entryQtyModes.${m}`)}
+                </option>
+              ))}
+            </select>
+            {err('quant.entryQtyMode')}
+          </label>
+          {values.quant.entryQtyMode !== 'PCT_ASSETS' && (
+            <label className="block">
+              <span className="text-sm font-medium text-slate-700">{t('entryQty')}</span>
+              <span className="relative block">
+                <input id="quant.entryQty" name="quant.entryQty" inputMode="numeric" value={String(values.quant.entryQty)} onChange={(e) => setQ('entryQty', e.target.value)} className={input} {...aria('quant.entryQty')} />
+                <span aria-hidden="true" data-testid="unit-quant.entryQty" className="pointer-events-none absolute inset-y-0 right-3 mt-1 flex items-center text-sm text-slate-500">
+                  {values.quant.entryQtyMode === 'AMOUNT' ? t('unitYuan') : t('unitShares')}
+                </span>
+              </span>
+              {hint('quant.entryQty', t('entryQtyHint'))}
+              {err('quant.entryQty')}
+            </label>
+          )}
+        </div>
         <div />
         {qMode('entryPriceMode', 'entryOffsetTicks', t('entryPriceMode'))}
         {qMode('exitPriceMode', 'exitOffsetTicks', t('exitPriceMode'))}
@@ -231,7 +414,7 @@ export function StockForm({
       </fieldset>
 
       <div className="flex gap-3">
-        <button type="submit" disabled={busy} className="rounded bg-sky-600 px-4 py-2 font-medium text-white hover:bg-sky-700 disabled:opacity-60">
+        <button type="submit" disabled={busy} className="rounded bg-sky-700 px-4 py-2 font-medium text-white hover:bg-sky-800 disabled:opacity-60">
           {busy ? tc('actions.saving') : tc('actions.save')}
         </button>
         <button type="button" onClick={() => router.back()} className="rounded border border-slate-300 px-4 py-2 text-slate-700 hover:bg-slate-50">

@@ -36,10 +36,11 @@ export function PriceChart({ bars, levels, decimals, label }: { bars: ChartBar[]
     if (!box.current) return
     const c = createChart(box.current, {
       autoSize: true,
-      layout: { background: { color: '#ffffff' }, textColor: '#334155', attributionLogo: false },
+      layout: { background: { color: '#ffffff' }, textColor: '#334155', fontSize: 12, attributionLogo: false },
       grid: { vertLines: { color: '#f1f5f9' }, horzLines: { color: '#f1f5f9' } },
       rightPriceScale: { borderColor: '#e2e8f0' },
-      timeScale: { borderColor: '#e2e8f0', timeVisible: true, secondsVisible: false, tickMarkFormatter: (t: unknown) => clockTime(new Date(Number(t) * 1000), locale, false) },
+      // Room right of the last bar and a label length that fits HH:MM: no tick label is cut at the price scale ("10:2").
+      timeScale: { borderColor: '#e2e8f0', timeVisible: true, secondsVisible: false, rightOffset: 4, tickMarkMaxCharacterLength: 6, tickMarkFormatter: (t: unknown) => clockTime(new Date(Number(t) * 1000), locale, false) },
       localization: { locale: locale === 'en' ? 'en-GB' : 'zh-CN', timeFormatter: (t: unknown) => clockTime(new Date(Number(t) * 1000), locale, false) },
     })
     const s = c.addSeries(LineSeries, {

@@ -8,36 +8,54 @@ import Link from 'next/link'
 import { useMemo, useState } from 'react'
 import { useLocale, useTranslations } from 'next-intl'
 import useSWR from 'swr'
+import { useLiveInterval } from '@/app/_components/live/live-updates'
 import type { StockDetail, TimelineItem } from '@/lib/services/views/stock-detail'
 import { formatPrice, formatTime, priceDecimals } from '@/lib/format'
 import { MonitorStateBadge } from '@/app/_components/live/badges'
 import { ConfirmButton } from '@/app/_components/live/confirm-button'
 import { clockTime, dayTime, fetchJson } from '@/app/_components/live/fmt'
 import { Panel } from '@/app/_components/panel'
+import { ExitsPaused } from '../../_components/exits-paused'
+import { ManagePositionDialog } from './manage-position-dialog'
+import { ExRightsPending } from '../../_components/ex-rights-pending'
 import { PriceChart, type ChartLevel } from './price-chart'
+import { ReplayPanel } from '../../_components/replay-panel'
+import { percentText } from '@/lib/schemas/fields'
+import { BrokerText } from '@/app/_components/live/broker-text'
+import { ConditionsList } from '@/app/_components/live/monitor-conditions'
+import { StagedExitsPanel } from './staged-exits-panel'
 
-const LEVEL_COLORS = { entryLow: '#0284c7', entryHigh: '#0284c7', takeProfit: '#d92b2b', stopLoss: '#14894a', trailing: '#a16207' } as const
+/** A level set relative to cost, shown beside the price it resolved to: " (+5%)". */
+const ofCost = (fraction: number | null | undefined, sign: '+' | '-') => (fraction == null ? '' : ` (${sign}${Math.round(fraction * 1_000_000) / 10_000}%)`)
+
+const LEVEL_COLORS = { entryLow: '#0284c7', entryHigh: '#0284c7', takeProfit: '#c81e1e', stopLoss: '#117a3d', trailing: '#a16207' } as const
 
 export function StockDetailView({ initial }: { initial: StockDetail }) {
   const t = useTranslations('detail')
   const tl = useTranslations('live')
+  const tcond = useTranslations('conditions')
   const locale = useLocale()
   const url = `/api/stocks/${initial.stock.id}/detail`
-  const { data, error, mutate } = useSWR<StockDetail>(url, (u: string) => fetchJson<StockDetail>(u), { fallbackData: initial, refreshInterval: 5_000, revalidateOnMount: false, keepPreviousData: true })
+  const { data, error, mutate } = useSWR<StockDetail>(url, (u: string) => fetchJson<StockDetail>(u), { fallbackData: initial, refreshInterval: useLiveInterval(5_000), revalidateOnMount: false, keepPreviousData: true })
   const d = data ?? initial
   const s = d.stock
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null)
 
   const levels: ChartLevel[] = useMemo(() => {
     const out: ChartLevel[] = [
-      { key: 'takeProfit', title: t('level.takeProfit'), price: d.levels.takeProfit, color: LEVEL_COLORS.takeProfit },
+      { key: 'takeProfit', title: t('level.takeProfit') + ofCost(s.takeProfitPct, '+'), price: d.levels.takeProfit, color: LEVEL_COLORS.takeProfit },
       { key: 'entryHigh', title: t('level.entryHigh'), price: d.levels.entryHigh, color: LEVEL_COLORS.entryHigh, dashed: true },
       { key: 'entryLow', title: t('level.entryLow'), price: d.levels.entryLow, color: LEVEL_COLORS.entryLow, dashed: true },
-      { key: 'stopLoss', title: t('level.stopLoss'), price: d.levels.stopLoss, color: LEVEL_COLORS.stopLoss },
+      { key: 'stopLoss', title: t('level.stopLoss') + ofCost(s.stopLossPct, '-'), price: d.levels.stopLoss, color: LEVEL_COLORS.stopLoss },
     ]
     if (d.levels.trailing != null) out.push({ key: 'trailing', title: t('level.trailing'), price: d.levels.trailing, color: LEVEL_COLORS.trailing, dashed: true })
+    // Staged exits (issue 14): the later take-profit tranches and the breakeven stop once active.
+    s.exits.tranches.forEach((x, i) => {
+      if (x.level != null) out.push({ key: `takeProfit${i + 2}`, title: t('exits.chartTranche', { n: i + 2 }), price: x.level, color: LEVEL_COLORS.takeProfit, dashed: true })
+    })
+    if (s.exits.breakevenLevel != null) out.push({ key: 'breakeven', title: t('exits.chartBreakeven'), price: s.exits.breakevenLevel, color: LEVEL_COLORS.stopLoss, dashed: true })
     return out
-  }, [d.levels.takeProfit, d.levels.entryHigh, d.levels.entryLow, d.levels.stopLoss, d.levels.trailing, t])
+  }, [d.levels.takeProfit, d.levels.entryHigh, d.levels.entryLow, d.levels.stopLoss, d.levels.trailing, s.takeProfitPct, s.stopLossPct, s.exits, t])
   const bars = useMemo(() => d.chart.bars, [d.chart.bars])
 
   async function act(path: string, done: (v: { episode: number; state: string; positionQty: number }) => string) {
@@ -62,7 +80,7 @@ export function StockDetailView({ initial }: { initial: StockDetail }) {
           </Link>
           <h1 className="mt-1 text-xl font-semibold">{t('title', { code: s.code, name: s.name })}</h1>
           <div className="mt-1 flex flex-wrap items-center gap-2 text-sm text-slate-600">
-            <MonitorStateBadge state={s.state} testId="detail-state" />
+            <MonitorStateBadge state={s.state} testId="detail-state" reason={s.closedReason} />
             <span>{t('episode', { episode: s.episode })}</span>
             <span data-testid="detail-auto">{auto ? t('trigger.auto') : t('trigger.notifyOnly')}</span>
             {s.positionQty > 0 && <span data-testid="detail-position">{t('position', { qty: s.positionQty, sellable: s.positionSellableQty })}</span>}
@@ -90,10 +108,11 @@ export function StockDetailView({ initial }: { initial: StockDetail }) {
             />
           )}
           {d.actions.canMarkManaged && pos && (
-            <ConfirmButton
-              testId="detail-manage"
+            <ManagePositionDialog
+              stockId={s.id}
+              code={s.code}
+              held={pos.volume}
               label={t('markManaged')}
-              title={t('markManaged')}
               body={
                 <>
                   <p>{t('markManagedConfirm', { qty: pos.volume, code: s.code, auto: auto ? t('markManagedAuto') : t('markManagedNotify') })}</p>
@@ -102,13 +121,18 @@ export function StockDetailView({ initial }: { initial: StockDetail }) {
                   </p>
                 </>
               }
-              confirmLabel={t('markManaged')}
-              onConfirm={() => act('manage-position', (v) => t('markManagedDone', { qty: v.positionQty, state: v.state }))}
+              onDone={async (r) => {
+                setNotice(r.ok ? { ok: true, text: t('markManagedDone', { qty: r.value.positionQty, state: r.value.state }) } : { ok: false, text: t('actionFailed', { message: r.message }) })
+                await mutate()
+              }}
             />
           )}
         </div>
       </div>
 
+      {s.exitsPausedAt && !s.archivedAt && <ExitsPaused stockId={s.id} code={s.code} pausedAt={s.exitsPausedAt} why={s.exitsPausedWhy} onResumed={() => mutate()} />}
+      {!s.archivedAt && <ExRightsPending stockId={s.id} code={s.code} onDecided={() => mutate()} />}
+      <StagedExitsPanel code={s.code} takeProfit={d.levels.takeProfit} takeProfitPct={s.takeProfitPct} exits={s.exits} />
       {notice && (
         <p role={notice.ok ? 'status' : 'alert'} data-testid="detail-notice" className={`rounded px-3 py-2 text-sm ${notice.ok ? 'bg-sky-50 text-sky-900' : 'bg-red-50 text-red-700'}`}>
           {notice.text}
@@ -161,15 +185,72 @@ export function StockDetailView({ initial }: { initial: StockDetail }) {
         </aside>
       </div>
 
+      <Panel id="conditions-title" title={tcond('title')}>
+        <ConditionsList c={d.conditions} />
+      </Panel>
+
+      <ReplayPanel
+        code={s.code}
+        levels={{
+          entryLow: d.levels.entryLow,
+          entryHigh: d.levels.entryHigh,
+          // A level relative to cost replays as relative (resolved against each modelled entry).
+          takeProfit: s.takeProfitPct != null ? null : d.levels.takeProfit,
+          stopLoss: s.stopLossPct != null ? null : d.levels.stopLoss,
+          takeProfitPct: percentText(s.takeProfitPct),
+          stopLossPct: percentText(s.stopLossPct),
+          trailingStopPct: percentText(s.trailingStopPct),
+        }}
+        quant={s.quant ? { ...s.quant, maxPositionPct: percentText(s.quant.maxPositionPct), hysteresisPct: percentText(s.quant.hysteresisPct) } : null}
+      />
+
       <Panel id="timeline-title" title={t('timeline')} empty={d.timeline.length === 0 && { text: t('timelineEmpty'), testId: 'timeline-empty' }}>
         <ol className="space-y-2" data-testid="timeline">
-          {d.timeline.map((item) => (
-            <TimelineEntry key={item.key} item={item} code={s.code} />
-          ))}
+          {groupTimeline(d.timeline).map((g) =>
+            g.children.length > 0 ? (
+              // One event, one entry: the trigger with the orders and notifications it caused.
+              <li key={g.item.key} data-testid={`timeline-group-${g.item.id}`} className="space-y-1">
+                <ol>
+                  <TimelineEntry item={g.item} code={s.code} />
+                </ol>
+                <ol className="ml-4 space-y-1 border-l border-slate-200 pl-3" aria-label={t('timelineCaused')}>
+                  {g.children.map((c) => (
+                    <TimelineEntry key={c.key} item={c} code={s.code} />
+                  ))}
+                </ol>
+              </li>
+            ) : (
+              <TimelineEntry key={g.item.key} item={g.item} code={s.code} />
+            ),
+          )}
         </ol>
       </Panel>
     </section>
   )
+}
+
+/**
+ * Groups the timeline by trigger: each trigger carries the orders and notifications it caused (by
+ * trigger id), oldest first under it; everything else stays a single entry. Newest group first.
+ */
+function groupTimeline(items: TimelineItem[]): Array<{ item: TimelineItem; children: TimelineItem[] }> {
+  const byTrigger = new Map<number, TimelineItem[]>()
+  const triggerIds = new Set(items.filter((i) => i.type === 'trigger').map((i) => i.id))
+  const loose: TimelineItem[] = []
+  for (const i of items) {
+    if (i.type === 'trigger') continue
+    if (i.triggerId != null && triggerIds.has(i.triggerId)) {
+      const list = byTrigger.get(i.triggerId) ?? []
+      list.push(i)
+      byTrigger.set(i.triggerId, list)
+    } else loose.push(i)
+  }
+  const out: Array<{ item: TimelineItem; children: TimelineItem[] }> = []
+  for (const i of items) {
+    if (i.type === 'trigger') out.push({ item: i, children: [...(byTrigger.get(i.id) ?? [])].reverse() })
+    else if (loose.includes(i)) out.push({ item: i, children: [] })
+  }
+  return out
 }
 
 const ORDER_TONE: Record<string, string> = {
@@ -182,6 +263,7 @@ const ORDER_TONE: Record<string, string> = {
 
 function TimelineEntry({ item, code }: { item: TimelineItem; code: string }) {
   const t = useTranslations('detail')
+  const tOrders = useTranslations('orders')
   const tl = useTranslations('live')
   const locale = useLocale()
   const time = <time dateTime={item.at} className="text-xs text-slate-500">{formatTime(item.at, locale)}</time>
@@ -203,15 +285,15 @@ function TimelineEntry({ item, code }: { item: TimelineItem; code: string }) {
   }
   if (item.type === 'order') {
     const xt = item.xtStatusName ? (locale === 'zh' ? item.xtStatusName : item.xtStatusNameEn) : null
+    const to = tOrders
     return (
       <li className="rounded border-l-4 border-violet-500 bg-slate-50 px-3 py-2 text-sm" data-testid={`timeline-order-${item.side}`} data-status={item.status}>
         <div className="flex flex-wrap items-center gap-2">
           <span className={`font-medium ${item.side === 'BUY' ? 'text-up' : 'text-down'}`}>{t('order.title', { side: tl(`side.${item.side}`), quantity: item.quantity })}</span>
           <span className="text-xs">{item.limitPrice != null ? t('order.price', { price: formatPrice(code, item.limitPrice) }) : t('order.market')}</span>
-          <span className={`rounded px-1.5 text-xs ${ORDER_TONE[item.status] ?? 'bg-white'}`}>
-            {xt ? `${xt} · ` : ''}
-            {tl(`orderStatus.${item.status}`)}
-          </span>
+          {/* The counter's status and DingPan's own, each labelled (not "filled · Filled"). */}
+          {xt && item.xtStatus != null && <span className="text-xs">{to('xtStatus', { name: xt, code: item.xtStatus })}</span>}
+          <span className={`rounded px-1.5 text-xs ${ORDER_TONE[item.status] ?? 'bg-white'}`}>{to('internal', { status: tl(`orderStatus.${item.status}`) })}</span>
           {item.cancelledBy && <span className="text-xs text-slate-500">{tl(`cancelledBy.${item.cancelledBy}` as never)}</span>}
           {time}
         </div>
@@ -219,7 +301,7 @@ function TimelineEntry({ item, code }: { item: TimelineItem; code: string }) {
         {(item.filledQuantity > 0 || item.status === 'FILLED') && (
           <div className="text-xs">{t('order.filled', { filled: item.filledQuantity, quantity: item.quantity, avg: formatPrice(code, item.avgFillPrice) })}</div>
         )}
-        {(item.statusMsg || item.errorMessage) && <div className="text-xs text-red-700">{[item.statusMsg, item.errorMessage].filter(Boolean).join(' · ')}</div>}
+        <BrokerText parts={[item.statusMsg, item.errorMessage]} className="text-xs text-red-700" />
         {item.fills.length > 0 && (
           <ul className="mt-1 space-y-0.5 text-xs text-slate-600" aria-label={t('order.fills')}>
             {item.fills.map((f) => (

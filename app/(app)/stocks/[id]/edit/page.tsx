@@ -6,7 +6,9 @@ import { NotFoundError } from '@/lib/errors'
 import { parseId } from '@/lib/http/route'
 import { toStockView } from '@/lib/services/views/stock-view'
 import { StockFormWithPreview } from '../../_components/stock-form-with-preview'
+import { brokerIsPaper } from '@/lib/services/runtime/web-context'
 import { formStateOf } from '../../_components/form-state'
+import { formAccountOptions } from '@/lib/services/views/account-filter'
 
 export const dynamic = 'force-dynamic'
 
@@ -21,10 +23,11 @@ export default async function EditStockPage({ params }: { params: Promise<{ id: 
   })
   const stock = toStockView(row)
   const t = await getTranslations('stocks')
+  const accounts = await formAccountOptions(user.id, row.brokerAccountId)
   return (
     <section>
       <h1 className="mb-4 text-xl font-semibold">{t('editTitle', { code: stock.code, name: stock.name })}</h1>
-      <StockFormWithPreview initial={formStateOf(stock)} stockId={stock.id} />
+      <StockFormWithPreview initial={formStateOf(stock)} stockId={stock.id} simulated={brokerIsPaper()} accounts={accounts} />
     </section>
   )
 }

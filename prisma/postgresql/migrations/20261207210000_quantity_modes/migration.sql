@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "QuantConfig" ADD COLUMN     "entryQty" INTEGER NOT NULL DEFAULT 0,
+ADD COLUMN     "entryQtyMode" TEXT NOT NULL DEFAULT 'PCT_ASSETS';
+

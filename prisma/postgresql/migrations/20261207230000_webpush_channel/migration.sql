@@ -1,0 +1,3 @@
+-- Web Push notification channels (issue 16): the ChannelType enum gains WEBPUSH.
+-- AlterEnum
+ALTER TYPE "ChannelType" ADD VALUE 'WEBPUSH';

@@ -1,0 +1,3 @@
+-- SQLite lost the live-feed triggers of the Order table when the broker-accounts migration rebuilt
+-- it. PostgreSQL alters tables in place and kept them, so there is nothing to change here.
+-- This is an empty migration.

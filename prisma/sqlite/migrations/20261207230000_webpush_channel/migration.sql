@@ -1,0 +1,3 @@
+-- Web Push notification channels (issue 16): the ChannelType enum gains WEBPUSH.
+-- SQLite stores Prisma enums as TEXT without a check constraint, so there is nothing to change here.
+-- This is an empty migration.
