@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { createTestDb, ROOT, type TestDb } from '../helpers/db'
 import { freePort, simEnv, startSim, startWeb, startWorker, waitFor, type Env, type Proc, type SimReady } from '../../scripts/stack'
 
@@ -15,10 +15,57 @@ export { freePort, waitFor, type Env, type Proc }
 export const RESULTS_DIR = path.join(ROOT, 'test-results')
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
   })
+  return settlingBrowser(browser)
+}
+
+/**
+ * Pages behind a loading.tsx are streamed: until React's reveal script runs, the streamed content
+ * sits in a hidden `<div hidden id="S:n">` beside the placeholder, so a locator can match two
+ * copies of one element (a strict-mode violation that depends on timing; CI failed on it twice).
+ * A user never sees the hidden copy, so the tests wait for the reveal after every document load.
+ */
+export async function streamRevealed(page: Page, timeout = 20_000): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('div[hidden][id^="S:"]') === null, undefined, { timeout, polling: 50 })
+}
+
+function settleLoads(page: Page): Page {
+  const marked = page as Page & { __settles?: true }
+  if (marked.__settles) return page
+  marked.__settles = true
+  for (const name of ['goto', 'reload', 'goBack', 'goForward'] as const) {
+    const original = (page[name] as (...args: unknown[]) => Promise<unknown>).bind(page)
+    Object.assign(page, {
+      [name]: async (...args: unknown[]) => {
+        const response = await original(...args)
+        // A load that left the page (a download, a redirect still running) has nothing to reveal.
+        await streamRevealed(page).catch(() => undefined)
+        return response
+      },
+    })
+  }
+  return page
+}
+
+function settlingBrowser(browser: Browser): Browser {
+  const watch = (context: BrowserContext): BrowserContext => {
+    context.on('page', settleLoads)
+    const newPage = context.newPage.bind(context)
+    context.newPage = async () => settleLoads(await newPage())
+    return context
+  }
+  const newContext = browser.newContext.bind(browser)
+  browser.newContext = async (...args) => watch(await newContext(...args))
+  const newPage = browser.newPage.bind(browser)
+  browser.newPage = async (...args) => {
+    const page = await newPage(...args)
+    watch(page.context())
+    return settleLoads(page)
+  }
+  return browser
 }
 
 export interface Stack {
