@@ -33,7 +33,7 @@ import {
   isStName,
   normalizeMemo,
 } from '@/lib/market'
-import { writeTx } from '@/lib/db/tx'
+import { writeTx, type Tx } from '@/lib/db/tx'
 import { assertLease } from '@/lib/db/lease'
 import { loadMonitor, writeMachineState, type MonitorRow } from '@/lib/db/monitors'
 import { claimTriggerForOrder, recordTrigger, setTriggerOutcome, type TriggerData } from '@/lib/db/triggers'
@@ -125,258 +125,281 @@ export async function persistEvaluation(
   now: Date,
   market: MarketView,
 ): Promise<{ orders: number }> {
+  return writeTx(getDb(), (tx) => persistIn(tx, deps, row, result, quote, now, market))
+}
+
+/** An evaluation to persist in a batch: it places no order (its signals notify, re-notify or defer). */
+export interface QuietEvaluation {
+  row: MonitorRow
+  result: EvaluateResult
+  quote: Quote
+  market: MarketView
+}
+
+/**
+ * Evaluations that place no order, in one transaction: all or none. A stale monitor (or any error)
+ * fails the whole batch and writes nothing; the caller then writes them one by one, each with its
+ * own outcome. An order signal never comes here: it goes out on its own, at once.
+ */
+export async function persistQuietEvaluations(deps: PersistDeps, items: QuietEvaluation[], now: Date): Promise<void> {
+  if (items.some((e) => e.result.signals.some((s) => s.action === 'order'))) throw new Error('persistQuietEvaluations: an order signal is persisted on its own')
+  await writeTx(getDb(), async (tx) => {
+    for (const e of items) await persistIn(tx, deps, e.row, e.result, e.quote, now, e.market)
+  })
+}
+
+async function persistIn(tx: Tx, deps: PersistDeps, row: MonitorRow, result: EvaluateResult, quote: Quote, now: Date, market: MarketView): Promise<{ orders: number }> {
   const locale = asLocale(row.user.locale)
   const t = translator(locale)
   const tEn = translator('en')
-  return writeTx(getDb(), async (tx) => {
-    await assertLease(tx, deps.leaseName, deps.holderId, deps.fencingToken)
-    const current = await loadMonitor(tx, row.id)
-    if (!current || current.archivedAt || current.version !== row.version || current.state !== row.state || current.episode !== row.episode) {
-      throw new StaleMonitorError(row.id)
+  await assertLease(tx, deps.leaseName, deps.holderId, deps.fencingToken)
+  const current = await loadMonitor(tx, row.id)
+  if (!current || current.archivedAt || current.version !== row.version || current.state !== row.state || current.episode !== row.episode) {
+    throw new StaleMonitorError(row.id)
+  }
+  const input = toMonitorInput(current, null, deps.triggerEnv)
+  const workingExitKind = normalizeMemo(current.triggerMemo as never).exitKind
+  let machine: Machine = { state: result.state, episode: current.episode, highestSinceEntry: result.highestSinceEntry, memo: result.memo, options: input.options }
+  let orders = 0
+  let lastSignal: Signal | null = null
+  let killSwitch: boolean | null = null
+  let accountHalted: boolean | null = null
+
+  for (const signal of result.signals) {
+    lastSignal = signal
+    const data: TriggerData = {
+      stockId: current.id,
+      kind: signal.kind,
+      episode: signal.episode,
+      priceMilli: toMilli(signal.price),
+      levelMilli: toMilli(signal.level),
+      quoteTime: signal.quoteTime,
+      autoTrade: input.autoTrade,
+      fencingToken: deps.fencingToken,
     }
-    const input = toMonitorInput(current, null, deps.triggerEnv)
-    const workingExitKind = normalizeMemo(current.triggerMemo as never).exitKind
-    let machine: Machine = { state: result.state, episode: current.episode, highestSinceEntry: result.highestSinceEntry, memo: result.memo, options: input.options }
-    let orders = 0
-    let lastSignal: Signal | null = null
-    let killSwitch: boolean | null = null
-    let accountHalted: boolean | null = null
+    const base = {
+      code: current.code,
+      name: current.name,
+      price: formatPrice(current.code, signal.price),
+      level: formatPrice(current.code, signal.level),
+      low: formatPrice(current.code, fromMilli(current.entryLowMilli)),
+      high: signal.kind === 'TRAILING_STOP' ? formatPrice(current.code, machine.highestSinceEntry) : formatPrice(current.code, fromMilli(current.entryHighMilli)),
+      kind: t(`events.kinds.${signal.kind}` as never),
+      // A rebound entry (issue 14): the low it rebounded from.
+      lowSeen: formatPrice(current.code, result.memo.reboundLowMilli == null ? null : fromMilli(result.memo.reboundLowMilli)),
+    }
+    const key = `s${current.id}:${signal.dedupeKey}`
+    const triggerEvent: EventType = signal.kind === 'ENTRY' && signal.maxPrice !== undefined ? 'TRIGGER_REBOUND_ENTRY' : TRIGGER_EVENT[signal.kind]
 
-    for (const signal of result.signals) {
-      lastSignal = signal
-      const data: TriggerData = {
-        stockId: current.id,
-        kind: signal.kind,
-        episode: signal.episode,
-        priceMilli: toMilli(signal.price),
-        levelMilli: toMilli(signal.level),
-        quoteTime: signal.quoteTime,
-        autoTrade: input.autoTrade,
-        fencingToken: deps.fencingToken,
-      }
-      const base = {
-        code: current.code,
-        name: current.name,
-        price: formatPrice(current.code, signal.price),
-        level: formatPrice(current.code, signal.level),
-        low: formatPrice(current.code, fromMilli(current.entryLowMilli)),
-        high: signal.kind === 'TRAILING_STOP' ? formatPrice(current.code, machine.highestSinceEntry) : formatPrice(current.code, fromMilli(current.entryHighMilli)),
-        kind: t(`events.kinds.${signal.kind}` as never),
-        // A rebound entry (issue 14): the low it rebounded from.
-        lowSeen: formatPrice(current.code, result.memo.reboundLowMilli == null ? null : fromMilli(result.memo.reboundLowMilli)),
-      }
-      const key = `s${current.id}:${signal.dedupeKey}`
-      const triggerEvent: EventType = signal.kind === 'ENTRY' && signal.maxPrice !== undefined ? 'TRIGGER_REBOUND_ENTRY' : TRIGGER_EVENT[signal.kind]
-
-      if (signal.action === 'notify' || signal.action === 'renotify') {
-        const trigger = signal.action === 'notify' ? await recordTrigger(tx, data, 'NOTIFIED') : null
-        await notify(tx, {
-          userId: current.userId,
-          locale,
-          at: now,
-          type: signal.action === 'notify' ? triggerEvent : 'TRIGGER_RENOTIFY',
-          params: { ...base, action: t((signal.reason.code === 'AUTO_EXIT_PAUSED_BY_USER' ? 'events.actions.exitsPaused' : 'events.actions.notifyOnly') as never) },
-          stockId: current.id,
-          triggerEventId: trigger?.id ?? null,
-          dedupeKey: key,
-        })
-        continue
-      }
-
-      if (signal.action === 'deferred') {
-        const trigger = await recordTrigger(tx, data, 'DEFERRED', signal.reason.message)
-        await notify(tx, { userId: current.userId, locale, at: now, type: 'T1_DEFERRED', params: base, stockId: current.id, triggerEventId: trigger.id, dedupeKey: key })
-        continue
-      }
-
-      // action === 'order'
-      const trigger = await claimTriggerForOrder(tx, data)
-      if (!trigger) continue // already acted on under this (stock, kind, episode): never a second order
-      // A higher-priority exit over a working lower one (a stop over a resting take-profit): the
-      // working one's unfilled shares are frozen for it and count as this exit's to sell; the send
-      // stage cancels it first and sends this one for what remains once the cancel is confirmed.
-      const superseding = signal.side === 'sell' && current.state === 'EXIT_PENDING'
-      const supersededOrders = superseding ? await workingSells(tx, current.id) : []
-      // An exit refused by the kill switch fires again in the same episode on every quote while
-      // trading is off: its notices keep their keys (told once); the order after it gets its own.
-      const triggerKey = trigger.claimedFrom === 'KILL_SWITCH' ? `${key}:trigger:after-kill` : `${key}:trigger`
-      // reasonEn: the English of a Chinese reason, stored beside it so an English reader never sees Chinese.
-      const refuse = async (outcome: 'KILL_SWITCH' | 'NOT_SIZED' | 'RISK_REJECTED', event: EventType, reasonText: string, reasonEn: string) => {
-        await setTriggerOutcome(tx, trigger.id, outcome, reasonText)
-        await notify(tx, {
-          userId: current.userId,
-          locale,
-          at: now,
-          type: triggerEvent,
-          params: { ...base, action: t('events.actions.blocked' as never, { reason: reasonText } as never), ...(locale === 'zh' ? { actionEn: tEn('events.actions.blocked' as never, { reason: reasonEn } as never) } : {}) },
-          stockId: current.id,
-          triggerEventId: trigger.id,
-          dedupeKey: `${key}:trigger`,
-        })
-        await notify(tx, { userId: current.userId, locale, at: now, type: event, params: { ...base, reason: reasonText, ...(locale === 'zh' ? { reasonEn } : {}) }, stockId: current.id, triggerEventId: trigger.id, dedupeKey: `${key}:refused` })
-        // The kill switch tried nothing at the market: an exit waits in the same episode, and no
-        // retry of the day is used up (see applyOrderOutcome).
-        const blocked = outcome === 'KILL_SWITCH' ? ('kill_switch' as const) : undefined
-        if (superseding) {
-          // The lower-priority exit still works: the monitor stays EXIT_PENDING on it. A kill-switch
-          // refusal leaves this exit armed (it fires again once trading is back on).
-          const memo = normalizeMemo(machine.memo)
-          memo.exitKind = workingExitKind
-          const km = memo.kinds[signal.kind]
-          if (blocked && km) memo.kinds[signal.kind] = { ...km, ordered: false }
-          machine = { ...machine, state: 'EXIT_PENDING', memo }
-          return
-        }
-        const next = applyOrderOutcome(machine, { side: signal.side, kind: signal.kind, filledQuantity: 0, outcome: 'failed', blocked, now })
-        machine = { ...machine, state: next.state, episode: next.episode, highestSinceEntry: next.highestSinceEntry, memo: next.memo }
-      }
-
-      killSwitch ??= await readKillSwitch(tx)
-      if (killSwitch) {
-        await refuse('KILL_SWITCH', 'KILL_SWITCH_BLOCKED', locale === 'zh' ? '总开关已关闭交易' : 'kill switch on', 'kill switch on')
-        continue
-      }
-      // The monitor's account disabled or its own kill switch on: refused exactly like the global switch.
-      accountHalted ??= await accountTradingHalted(tx, current.brokerAccountId)
-      if (accountHalted) {
-        await refuse('KILL_SWITCH', 'KILL_SWITCH_BLOCKED', locale === 'zh' ? '该券商账户已停用或已关闭交易' : 'the broker account is disabled or its kill switch is on', 'the broker account is disabled or its kill switch is on')
-        continue
-      }
-
-      const brokerPos = market.positions.get(current.code)
-      let position: PositionInfo | null = managedPosition(current, brokerPos)
-      if (position && supersededOrders.length) {
-        const frozen = supersededOrders.reduce((n, o) => n + Math.max(0, o.quantity - o.filledQuantity), 0)
-        position = { ...position, canUseVolume: Math.min(position.volume, position.canUseVolume + frozen) }
-      }
-      const account = market.account ?? { totalAsset: 0, cash: 0, frozenCash: 0, marketValue: 0 }
-      const st = isStName(current.name) || isStName(quote.name)
-      // Buys of ours the account read does not show as spent: the cash they promised, their value
-      // for the exposure cap, and this stock's share of it for the position cap.
-      const committed = signal.side === 'buy' ? await buysAgainst(tx, market.readAt ?? null, await scopeOf(tx, current.brokerAccountId)) : []
-      const cash = commitCash(account, committed.map((b) => b.buy))
-      const workingHere = commitCash({ cash: 0, frozenCash: 0 }, committed.filter((b) => b.code === current.code).map((b) => b.buy)).workingValue
-      const sizeInput: Parameters<typeof sizeOrder>[0] = {
-        code: current.code,
-        kind: signal.kind,
-        quote,
-        now,
-        pricing: pricingFor(current, signal.kind),
-        // A rebound entry never pays more than its cap (Signal.maxPrice: min(trigger level, entryHigh)).
-        triggerPrice: signal.maxPrice != null ? Math.min(signal.price, signal.maxPrice) : signal.price,
-        st,
-        account: { totalAsset: account.totalAsset, cash: cash.available },
-        heldValue: (brokerPos ? brokerPos.volume * quote.last : 0) + workingHere,
-        position,
-        sizing: { maxPositionPct: (current.quantConfig?.maxPositionBp ?? 2000) / 10_000, minTradeAmount: current.quantConfig?.minTradeAmountYuan ?? 5000 },
-        entryMode: entryModeOf(current.quantConfig),
-        exitMode: signal.kind === 'TAKE_PROFIT' && input.exits ? trancheExitMode(machine.memo, position) : undefined,
-        fees: deps.settings.fees,
-      }
-      let sized = sizeOrder(sizeInput)
-      // A price mode that lands above the cap (best ask, latest ± ticks, a market order) becomes a limit at the cap.
-      if (sized.ok && signal.maxPrice != null && (sized.priceType !== 'limit' || sized.price > signal.maxPrice)) {
-        sized = sizeOrder({ ...sizeInput, pricing: { mode: 'TRIGGER_PRICE', offsetTicks: 0 }, triggerPrice: signal.maxPrice })
-      }
-      if (!sized.ok) {
-        const text = locale === 'zh' ? sized.message : sized.messageEn
-        const known = market.account || signal.side === 'sell'
-        await refuse('NOT_SIZED', 'NOT_SIZED', known ? text : locale === 'zh' ? `账户资金未知（桥接不可用）：${text}` : `account unknown (bridge down): ${text}`, known ? sized.messageEn : `account unknown (bridge down): ${sized.messageEn}`)
-        continue
-      }
-
-      // Rate and duplicate windows are wall time (row creation times); the trading day is market time.
-      const wallNow = Date.now()
-      const act = await riskActivity(tx, current.id, current.code, {
-        minuteAgo: new Date(wallNow - 60_000),
-        windowStart: new Date(wallNow - deps.settings.risk.duplicateWindowSec * 1000),
-        dayStart: shanghaiTime(shanghaiDate(now), '00:00'),
-      }, await scopeOf(tx, current.brokerAccountId))
-      const activeBy = (side: 'BUY' | 'SELL') => act.active.find((a) => a.side === side)?._count._all ?? 0
-      const recent: RecentOrder[] = act.recent
-        .filter((o) => o.limitPriceMilli != null)
-        .map((o) => ({
-          code: o.code,
-          side: o.side === 'BUY' ? 'buy' : 'sell',
-          price: fromMilli(o.limitPriceMilli!),
-          // Same age, expressed on the market clock checkRisk compares against.
-          at: new Date(now.getTime() - (wallNow - o.createdAt.getTime())),
-          status: recentStatus(o.status),
-        }))
-      const risk = checkRisk({
-        order: { code: current.code, side: sized.side, quantity: sized.quantity, price: sized.price, limitOrder: sized.priceType === 'limit', sellable: position?.canUseVolume, st },
-        account: { totalAsset: account.totalAsset, cash: cash.available, marketValue: account.marketValue, workingBuys: cash.workingValue },
-        limits: deps.settings.risk,
-        accountLimits: act.accountLimits,
-        activity: {
-          ordersLastMinute: act.lastMinute,
-          accountOrdersLastMinute: act.accountLastMinute ?? undefined,
-          activeOrdersForStock: { buy: activeBy('BUY'), sell: Math.max(0, activeBy('SELL') - supersededOrders.length) },
-          recentOrders: recent,
-          realizedLossToday: -Number(act.lossMilli) / 1000,
-          sharesBoughtToday: act.boughtToday,
-        },
-        killSwitch: false,
-        quoteAgeSec: quoteAgeSec(quote, now),
-        now,
-        fees: deps.settings.fees,
-      })
-      if (!risk.ok) {
-        const text = risk.violations.map((v) => (locale === 'zh' ? v.message : v.messageEn)).join('；')
-        await refuse('RISK_REJECTED', 'RISK_REJECTED', text, risk.violations.map((v) => v.messageEn).join('; '))
-        continue
-      }
-
-      const order = await createOrderIntent(tx, {
-        clientOrderId: newClientOrderId(),
-        triggerEventId: trigger.id,
-        attempt: 1,
-        stockId: current.id,
+    if (signal.action === 'notify' || signal.action === 'renotify') {
+      const trigger = signal.action === 'notify' ? await recordTrigger(tx, data, 'NOTIFIED') : null
+      await notify(tx, {
         userId: current.userId,
-        code: current.code,
-        side: sized.side === 'buy' ? 'BUY' : 'SELL',
-        quantity: sized.quantity,
-        priceType: sized.priceType === 'limit' ? 'LIMIT' : 'MARKET',
-        xtPriceType: sized.xtPriceType,
-        limitPriceMilli: toMilli(sized.price),
-        estFeesMilli: BigInt(sized.estFees.milli.total),
-        marketAt: now,
+        locale,
+        at: now,
+        type: signal.action === 'notify' ? triggerEvent : 'TRIGGER_RENOTIFY',
+        params: { ...base, action: t((signal.reason.code === 'AUTO_EXIT_PAUSED_BY_USER' ? 'events.actions.exitsPaused' : 'events.actions.notifyOnly') as never) },
+        stockId: current.id,
+        triggerEventId: trigger?.id ?? null,
+        dedupeKey: key,
       })
-      orders++
-      await setTriggerOutcome(tx, trigger.id, 'ORDERED')
-      const priceText =
-        sized.priceType === 'limit'
-          ? t('events.actions.limitPrice' as never, { price: formatPrice(current.code, sized.price) } as never)
-          : t('events.actions.marketPrice' as never, { price: formatPrice(current.code, sized.price) } as never)
+      continue
+    }
+
+    if (signal.action === 'deferred') {
+      const trigger = await recordTrigger(tx, data, 'DEFERRED', signal.reason.message)
+      await notify(tx, { userId: current.userId, locale, at: now, type: 'T1_DEFERRED', params: base, stockId: current.id, triggerEventId: trigger.id, dedupeKey: key })
+      continue
+    }
+
+    // action === 'order'
+    const trigger = await claimTriggerForOrder(tx, data)
+    if (!trigger) continue // already acted on under this (stock, kind, episode): never a second order
+    // A higher-priority exit over a working lower one (a stop over a resting take-profit): the
+    // working one's unfilled shares are frozen for it and count as this exit's to sell; the send
+    // stage cancels it first and sends this one for what remains once the cancel is confirmed.
+    const superseding = signal.side === 'sell' && current.state === 'EXIT_PENDING'
+    const supersededOrders = superseding ? await workingSells(tx, current.id) : []
+    // An exit refused by the kill switch fires again in the same episode on every quote while
+    // trading is off: its notices keep their keys (told once); the order after it gets its own.
+    const triggerKey = trigger.claimedFrom === 'KILL_SWITCH' ? `${key}:trigger:after-kill` : `${key}:trigger`
+    // reasonEn: the English of a Chinese reason, stored beside it so an English reader never sees Chinese.
+    const refuse = async (outcome: 'KILL_SWITCH' | 'NOT_SIZED' | 'RISK_REJECTED', event: EventType, reasonText: string, reasonEn: string) => {
+      await setTriggerOutcome(tx, trigger.id, outcome, reasonText)
       await notify(tx, {
         userId: current.userId,
         locale,
         at: now,
         type: triggerEvent,
-        params: { ...base, action: t('events.actions.ordered' as never, { side: t(`events.sides.${sized.side}` as never), quantity: sized.quantity, priceText } as never) },
+        params: { ...base, action: t('events.actions.blocked' as never, { reason: reasonText } as never), ...(locale === 'zh' ? { actionEn: tEn('events.actions.blocked' as never, { reason: reasonEn } as never) } : {}) },
         stockId: current.id,
-        orderId: order.id,
         triggerEventId: trigger.id,
-        dedupeKey: triggerKey,
+        dedupeKey: `${key}:trigger`,
       })
+      await notify(tx, { userId: current.userId, locale, at: now, type: event, params: { ...base, reason: reasonText, ...(locale === 'zh' ? { reasonEn } : {}) }, stockId: current.id, triggerEventId: trigger.id, dedupeKey: `${key}:refused` })
+      // The kill switch tried nothing at the market: an exit waits in the same episode, and no
+      // retry of the day is used up (see applyOrderOutcome).
+      const blocked = outcome === 'KILL_SWITCH' ? ('kill_switch' as const) : undefined
+      if (superseding) {
+        // The lower-priority exit still works: the monitor stays EXIT_PENDING on it. A kill-switch
+        // refusal leaves this exit armed (it fires again once trading is back on).
+        const memo = normalizeMemo(machine.memo)
+        memo.exitKind = workingExitKind
+        const km = memo.kinds[signal.kind]
+        if (blocked && km) memo.kinds[signal.kind] = { ...km, ordered: false }
+        machine = { ...machine, state: 'EXIT_PENDING', memo }
+        return
+      }
+      const next = applyOrderOutcome(machine, { side: signal.side, kind: signal.kind, filledQuantity: 0, outcome: 'failed', blocked, now })
+      machine = { ...machine, state: next.state, episode: next.episode, highestSinceEntry: next.highestSinceEntry, memo: next.memo }
     }
 
-    if (result.breakevenActivated) await tellBreakeven(tx, current, locale, now, result)
-    await writeMachineState(
-      tx,
-      current.id,
-      {
-        state: machine.state,
-        episode: machine.episode,
-        highestSinceEntryMilli: machine.highestSinceEntry == null ? null : toMilli(machine.highestSinceEntry),
-        triggerMemo: machine.memo,
-        stateChanged: machine.state !== current.state,
+    killSwitch ??= await readKillSwitch(tx)
+    if (killSwitch) {
+      await refuse('KILL_SWITCH', 'KILL_SWITCH_BLOCKED', locale === 'zh' ? '总开关已关闭交易' : 'kill switch on', 'kill switch on')
+      continue
+    }
+    // The monitor's account disabled, its own kill switch on, or its user's trading share gone: refused exactly like the global switch.
+    accountHalted ??= await accountTradingHalted(tx, current.brokerAccountId, current.userId)
+    if (accountHalted) {
+      const en = 'the broker account is disabled, its kill switch is on, or you may no longer trade on it'
+      await refuse('KILL_SWITCH', 'KILL_SWITCH_BLOCKED', locale === 'zh' ? '该券商账户已停用、已关闭交易，或你已无权在该账户交易' : en, en)
+      continue
+    }
+
+    const brokerPos = market.positions.get(current.code)
+    let position: PositionInfo | null = managedPosition(current, brokerPos)
+    if (position && supersededOrders.length) {
+      const frozen = supersededOrders.reduce((n, o) => n + Math.max(0, o.quantity - o.filledQuantity), 0)
+      position = { ...position, canUseVolume: Math.min(position.volume, position.canUseVolume + frozen) }
+    }
+    const account = market.account ?? { totalAsset: 0, cash: 0, frozenCash: 0, marketValue: 0 }
+    const st = isStName(current.name) || isStName(quote.name)
+    // Buys of ours the account read does not show as spent: the cash they promised, their value
+    // for the exposure cap, and this stock's share of it for the position cap.
+    const committed = signal.side === 'buy' ? await buysAgainst(tx, market.readAt ?? null, await scopeOf(tx, current.brokerAccountId)) : []
+    const cash = commitCash(account, committed.map((b) => b.buy))
+    const workingHere = commitCash({ cash: 0, frozenCash: 0 }, committed.filter((b) => b.code === current.code).map((b) => b.buy)).workingValue
+    const sizeInput: Parameters<typeof sizeOrder>[0] = {
+      code: current.code,
+      kind: signal.kind,
+      quote,
+      now,
+      pricing: pricingFor(current, signal.kind),
+      // A rebound entry never pays more than its cap (Signal.maxPrice: min(trigger level, entryHigh)).
+      triggerPrice: signal.maxPrice != null ? Math.min(signal.price, signal.maxPrice) : signal.price,
+      st,
+      account: { totalAsset: account.totalAsset, cash: cash.available },
+      heldValue: (brokerPos ? brokerPos.volume * quote.last : 0) + workingHere,
+      position,
+      sizing: { maxPositionPct: (current.quantConfig?.maxPositionBp ?? 2000) / 10_000, minTradeAmount: current.quantConfig?.minTradeAmountYuan ?? 5000 },
+      entryMode: entryModeOf(current.quantConfig),
+      exitMode: signal.kind === 'TAKE_PROFIT' && input.exits ? trancheExitMode(machine.memo, position) : undefined,
+      fees: deps.settings.fees,
+    }
+    let sized = sizeOrder(sizeInput)
+    // A price mode that lands above the cap (best ask, latest ± ticks, a market order) becomes a limit at the cap.
+    if (sized.ok && signal.maxPrice != null && (sized.priceType !== 'limit' || sized.price > signal.maxPrice)) {
+      sized = sizeOrder({ ...sizeInput, pricing: { mode: 'TRIGGER_PRICE', offsetTicks: 0 }, triggerPrice: signal.maxPrice })
+    }
+    if (!sized.ok) {
+      const text = locale === 'zh' ? sized.message : sized.messageEn
+      const known = market.account || signal.side === 'sell'
+      await refuse('NOT_SIZED', 'NOT_SIZED', known ? text : locale === 'zh' ? `账户资金未知（桥接不可用）：${text}` : `account unknown (bridge down): ${text}`, known ? sized.messageEn : `account unknown (bridge down): ${sized.messageEn}`)
+      continue
+    }
+
+    // Rate and duplicate windows are wall time (row creation times); the trading day is market time.
+    const wallNow = Date.now()
+    const act = await riskActivity(tx, current.id, current.code, {
+      minuteAgo: new Date(wallNow - 60_000),
+      windowStart: new Date(wallNow - deps.settings.risk.duplicateWindowSec * 1000),
+      dayStart: shanghaiTime(shanghaiDate(now), '00:00'),
+    }, await scopeOf(tx, current.brokerAccountId))
+    const activeBy = (side: 'BUY' | 'SELL') => act.active.find((a) => a.side === side)?._count._all ?? 0
+    const recent: RecentOrder[] = act.recent
+      .filter((o) => o.limitPriceMilli != null)
+      .map((o) => ({
+        code: o.code,
+        side: o.side === 'BUY' ? 'buy' : 'sell',
+        price: fromMilli(o.limitPriceMilli!),
+        // Same age, expressed on the market clock checkRisk compares against.
+        at: new Date(now.getTime() - (wallNow - o.createdAt.getTime())),
+        status: recentStatus(o.status),
+      }))
+    const risk = checkRisk({
+      order: { code: current.code, side: sized.side, quantity: sized.quantity, price: sized.price, limitOrder: sized.priceType === 'limit', sellable: position?.canUseVolume, st },
+      account: { totalAsset: account.totalAsset, cash: cash.available, marketValue: account.marketValue, workingBuys: cash.workingValue },
+      limits: deps.settings.risk,
+      accountLimits: act.accountLimits,
+      activity: {
+        ordersLastMinute: act.lastMinute,
+        accountOrdersLastMinute: act.accountLastMinute ?? undefined,
+        activeOrdersForStock: { buy: activeBy('BUY'), sell: Math.max(0, activeBy('SELL') - supersededOrders.length) },
+        recentOrders: recent,
+        realizedLossToday: -Number(act.lossMilli) / 1000,
+        sharesBoughtToday: act.boughtToday,
       },
-      lastSignal ? { lastSignalKind: lastSignal.kind, lastSignalAt: lastSignal.quoteTime } : {},
-    )
-    if (orders) crashPoint('in-signal-tx')
-    return { orders }
-  })
+      killSwitch: false,
+      quoteAgeSec: quoteAgeSec(quote, now),
+      now,
+      fees: deps.settings.fees,
+    })
+    if (!risk.ok) {
+      const text = risk.violations.map((v) => (locale === 'zh' ? v.message : v.messageEn)).join('；')
+      await refuse('RISK_REJECTED', 'RISK_REJECTED', text, risk.violations.map((v) => v.messageEn).join('; '))
+      continue
+    }
+
+    const order = await createOrderIntent(tx, {
+      clientOrderId: newClientOrderId(),
+      triggerEventId: trigger.id,
+      attempt: 1,
+      stockId: current.id,
+      userId: current.userId,
+      code: current.code,
+      side: sized.side === 'buy' ? 'BUY' : 'SELL',
+      quantity: sized.quantity,
+      priceType: sized.priceType === 'limit' ? 'LIMIT' : 'MARKET',
+      xtPriceType: sized.xtPriceType,
+      limitPriceMilli: toMilli(sized.price),
+      estFeesMilli: BigInt(sized.estFees.milli.total),
+      marketAt: now,
+    })
+    orders++
+    await setTriggerOutcome(tx, trigger.id, 'ORDERED')
+    const priceText =
+      sized.priceType === 'limit'
+        ? t('events.actions.limitPrice' as never, { price: formatPrice(current.code, sized.price) } as never)
+        : t('events.actions.marketPrice' as never, { price: formatPrice(current.code, sized.price) } as never)
+    await notify(tx, {
+      userId: current.userId,
+      locale,
+      at: now,
+      type: triggerEvent,
+      params: { ...base, action: t('events.actions.ordered' as never, { side: t(`events.sides.${sized.side}` as never), quantity: sized.quantity, priceText } as never) },
+      stockId: current.id,
+      orderId: order.id,
+      triggerEventId: trigger.id,
+      dedupeKey: triggerKey,
+    })
+  }
+
+  if (result.breakevenActivated) await tellBreakeven(tx, current, locale, now, result)
+  await writeMachineState(
+    tx,
+    current.id,
+    {
+      state: machine.state,
+      episode: machine.episode,
+      highestSinceEntryMilli: machine.highestSinceEntry == null ? null : toMilli(machine.highestSinceEntry),
+      triggerMemo: machine.memo,
+      stateChanged: machine.state !== current.state,
+    },
+    lastSignal ? { lastSignalKind: lastSignal.kind, lastSignalAt: lastSignal.quoteTime } : {},
+  )
+  if (orders) crashPoint('in-signal-tx')
+  return { orders }
 }
 
 
@@ -392,7 +415,7 @@ export function trancheExitMode(memo: Machine['memo'], position: PositionInfo | 
 }
 
 /** The breakeven stop activated on this quote: told once, in the transaction that writes the memo holding it. */
-async function tellBreakeven(tx: Parameters<typeof committedBuys>[0], current: MonitorRow, locale: ReturnType<typeof asLocale>, now: Date, result: EvaluateResult): Promise<void> {
+async function tellBreakeven(tx: Tx, current: MonitorRow, locale: ReturnType<typeof asLocale>, now: Date, result: EvaluateResult): Promise<void> {
   const ex = result.memo.exits
   const level = result.breakevenActivated!.levelMilli
   const t = translator(locale)
@@ -411,7 +434,7 @@ async function tellBreakeven(tx: Parameters<typeof committedBuys>[0], current: M
 }
 
 /** This stock's sell orders that are live or may be (a lower-priority exit a higher one supersedes). */
-async function workingSells(tx: Parameters<typeof committedBuys>[0], stockId: number) {
+async function workingSells(tx: Tx, stockId: number) {
   return tx.order.findMany({ where: { stockId, side: 'SELL', status: { in: [...OPEN_STATUSES] } }, select: { id: true, quantity: true, filledQuantity: true } })
 }
 
@@ -423,14 +446,14 @@ const UNSETTLED = new Set<string>(['PENDING', 'SENDING', 'UNKNOWN'])
  * before the read began; an intent, an order on the wire or one whose fate is unknown never is.
  */
 /** The monitor's account as an order scope (a row from before accounts trades on the default one). */
-async function scopeOf(tx: Parameters<typeof committedBuys>[0], brokerAccountId: number | null): Promise<AccountScope> {
+async function scopeOf(tx: Tx, brokerAccountId: number | null): Promise<AccountScope> {
   const def = await defaultBrokerAccountId(tx)
   const id = brokerAccountId ?? def
   return { id, isDefault: id === def }
 }
 
 /** Buys of this account only: another account's cash is not this one's. */
-async function buysAgainst(tx: Parameters<typeof committedBuys>[0], readAt: Date | null, scope: AccountScope): Promise<Array<{ code: string; buy: CommittedBuy }>> {
+async function buysAgainst(tx: Tx, readAt: Date | null, scope: AccountScope): Promise<Array<{ code: string; buy: CommittedBuy }>> {
   const rows = await committedBuys(tx, readAt, scope)
   return rows.map((o) => ({
     code: o.code,
