@@ -4,7 +4,7 @@
  * now. The account management (create, edit, share) lives in broker-accounts.ts.
  */
 import { getDb } from './client'
-import { defaultBrokerAccountId } from './broker-accounts'
+import { accountAccess, defaultBrokerAccountId } from './broker-accounts'
 import type { Tx } from './tx'
 
 type Db = Tx | ReturnType<typeof getDb>
@@ -66,10 +66,15 @@ export async function accountRecipients(tx: Db, accountId: number): Promise<Arra
 
 /**
  * Whether an account refuses new orders now: disabled, or its own kill switch on (the global kill
- * switch is read beside it). A row written before accounts (null) trades on the default account.
+ * switch is read beside it); and, given the monitor's user, when that user may no longer trade on it
+ * (the share removed or made read-only after the monitor was saved: access is checked on save, and
+ * again here, before every order). A row written before accounts (null) trades on the default account.
  */
-export async function accountTradingHalted(tx: Db, brokerAccountId: number | null): Promise<boolean> {
+export async function accountTradingHalted(tx: Db, brokerAccountId: number | null, userId?: number): Promise<boolean> {
   const id = brokerAccountId ?? (await defaultBrokerAccountId(tx))
   const a = await tx.brokerAccount.findUnique({ where: { id }, select: { killSwitchOn: true, disabledAt: true } })
-  return !a || a.killSwitchOn || a.disabledAt != null
+  if (!a || a.killSwitchOn || a.disabledAt != null) return true
+  if (userId === undefined) return false
+  const access = await accountAccess(userId, id, tx)
+  return access !== 'manage' && access !== 'trade'
 }

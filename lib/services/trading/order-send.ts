@@ -280,8 +280,8 @@ function freshPrice(o: OrderWithContext, quote: Quote, now: Date, age: number): 
 /** Why a pending intent may no longer be sent, read inside the caller's transaction; null: it may. */
 async function withdrawReason(tx: Tx, o: OrderWithContext, now: Date): Promise<WithdrawReason | null> {
   if (await readKillSwitch(tx)) return 'kill_switch'
-  // The order's account disabled, or its own kill switch on: held exactly like the global switch.
-  if (await accountTradingHalted(tx, o.brokerAccountId)) return 'account_halted'
+  // The order's account disabled, its own kill switch on, or its user's trading share gone: held exactly like the global switch.
+  if (await accountTradingHalted(tx, o.brokerAccountId, o.userId)) return 'account_halted'
   const row = await loadMonitor(tx, o.stockId)
   if (!row || row.archivedAt) return 'archived'
   if (!row.enabled) return 'paused'
@@ -297,7 +297,7 @@ function withdrawText(why: WithdrawReason, o: OrderWithContext, now: Date, local
     case 'kill_switch':
       return zh ? '总开关已关闭交易：未发出的委托已作废' : 'the kill switch is on: the unsent order was dropped'
     case 'account_halted':
-      return zh ? '该券商账户已停用或已关闭交易：未发出的委托已作废' : 'the broker account is disabled or its kill switch is on: the unsent order was dropped'
+      return zh ? '该券商账户已停用、已关闭交易，或你已无权在该账户交易：未发出的委托已作废' : 'the broker account is disabled, its kill switch is on, or you may no longer trade on it: the unsent order was dropped'
     case 'auto_trade_off':
       return zh ? '该股票已关闭自动交易：未发出的委托已作废' : 'auto-trade is off for this stock: the unsent order was dropped'
     case 'paused':
