@@ -154,6 +154,9 @@ describe('the demo defects of issue 16', () => {
     expect(await testId('auto-trade-601398.SH').count()).toBe(0)
     await testId('restore-601398.SH').click()
     await expect.poll(() => testId('restore-notice').textContent()).toContain('601398.SH')
+    // The refreshed archived list no longer holds it (here: it is empty), and the notice stays on screen.
+    await expect.poll(() => testId('stock-row-601398.SH').count()).toBe(0)
+    expect(await testId('restore-notice').textContent()).toContain('601398.SH')
     const d = await db()
     const back = await d.monitoredStock.findUniqueOrThrow({ where: { id: ids.c }, include: { quantConfig: true } })
     expect(back).toMatchObject({ archivedAt: null, enabled: false, activeKey: `${ids.admin}:${back.brokerAccountId}:601398.SH` })

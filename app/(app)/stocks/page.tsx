@@ -42,6 +42,8 @@ export default async function StocksPage({ searchParams }: { searchParams: Promi
       <p role="status" data-testid="save-notice" className={saved ? 'mb-3 rounded border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900' : 'sr-only'}>
         {saved ? t(sp.created ? 'createdNotice' : 'savedNotice', { code: saved.code, name: saved.name }) : ''}
       </p>
+      {/* Always mounted, so a restore that empties the archived list keeps its notice on screen. */}
+      <StockTable stocks={stocks} accounts={scope.accounts} defaultAccountId={scope.defaultId} />
       {stocks.length === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">
           <p>{t('empty')}</p>
@@ -52,10 +54,7 @@ export default async function StocksPage({ searchParams }: { searchParams: Promi
           )}
         </div>
       ) : (
-        <>
-          <StockTable stocks={stocks} accounts={scope.accounts} defaultAccountId={scope.defaultId} />
-          {!archived && <BulkActions stocks={stocks.map((s) => ({ id: s.id, code: s.code, name: s.name, enabled: s.enabled, autoTrade: s.quant?.autoTrade ?? false }))} />}
-        </>
+        !archived && <BulkActions stocks={stocks.map((s) => ({ id: s.id, code: s.code, name: s.name, enabled: s.enabled, autoTrade: s.quant?.autoTrade ?? false }))} />
       )}
     </section>
   )
