@@ -195,5 +195,7 @@ describe('user B and user A', () => {
     expect((await bob.post('/api/settings/calendar', { year: 2027, text: '2027-02-08', source: 'x', complete: true })).status).toBe(403)
     expect((await bob.post('/api/settings/calendar/preview', { year: 2027, text: '2027-02-08' })).status).toBe(403)
     expect((await bob.get('/api/settings/calendar?year=2027')).status).toBe(200)
+    // Cancelling every working order is an admin's act (issue 12): a trader is refused, nothing changes.
+    expect((await bob.post('/api/settings/cancel-orders', { confirm: true })).status).toBe(403)
   })
 })
