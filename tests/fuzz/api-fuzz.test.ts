@@ -230,6 +230,24 @@ const localAccount = (input: Record<string, unknown>) => {
   return { ...input, host: '127.0.0.1', port: Number(input.port) % 2 === 0 ? Number(bridge.port) : 9, timeoutMs: 2000 }
 }
 
+/**
+ * The value without anything nested deeper than `depth` levels: a localised body is serialised again,
+ * and JSON.stringify recurses (it overflowed the stack on a deeply nested fuzzed value that JSON.parse
+ * and the schema took, under a key the schema strips). Only bodies the schema accepted are localised,
+ * and no accepted field nests that deep, so what is pruned is junk the route ignores either way.
+ */
+function pruneDeep(v: unknown, depth = 32): unknown {
+  if (!v || typeof v !== 'object') return v
+  if (depth === 0) return undefined
+  if (Array.isArray(v)) return v.map((x) => pruneDeep(x, depth - 1) ?? null)
+  const out: Record<string, unknown> = {}
+  for (const [k, x] of Object.entries(v)) {
+    const p = pruneDeep(x, depth - 1)
+    if (p !== undefined) Object.defineProperty(out, k, { value: p, enumerable: true, writable: true, configurable: true })
+  }
+  return out
+}
+
 const NEXTAUTH_ACTIONS = ['csrf', 'session', 'providers', 'signin', 'signin/credentials', 'signout', 'callback/credentials', 'error', 'verify-request', '_log', 'callback/nope', 'nope']
 
 const SPECS: Spec[] = [
@@ -504,7 +522,7 @@ function plan(spec: Spec, count: number, seed: number): Planned[] {
       // parseBody refuses unpaired surrogates for every route before the schema (lib/http/surrogates.ts).
       valid &&= parsed.ok && unpairedSurrogatePath(parsed.value) === null && spec.accepts!(parsed.value)
       if (valid && spec.localise && parsed.ok && parsed.value && typeof parsed.value === 'object' && !Array.isArray(parsed.value)) {
-        body = { ...body, bytes: Buffer.from(JSON.stringify(spec.localise(parsed.value as Record<string, unknown>))) }
+        body = { ...body, bytes: Buffer.from(JSON.stringify(spec.localise(pruneDeep(parsed.value) as Record<string, unknown>))) }
       }
     } else if (spec.input === 'query' && spec.accepts) {
       valid &&= spec.accepts(Object.fromEntries(new URL(p, 'http://x').searchParams.entries()))
