@@ -1,7 +1,8 @@
 // Batched snapshot and bar upserts read back exactly through Prisma on both providers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getDb } from '@/lib/db/client'
-import { getBars, getSnapshots, saveQuotes } from '@/lib/db/quotes'
+import { closeQuoteWriter, quoteWriterBusyTimeoutMs, getBars, getSnapshots, saveQuotes as save } from '@/lib/db/quotes'
+import { writeTx } from '@/lib/db/tx'
 import type { Quote } from '@/lib/market'
 import { createTestDb, providers, type TestDb } from '../helpers/db'
 
@@ -13,13 +14,20 @@ function quote(code: string, last: number, t: string): Quote {
   }
 }
 
-describe.each(providers())('stored quotes on %s', (provider) => {
+// On SQLite the worker writes through its own connection (direct) and, when that one cannot take the
+// write lock at once, through Prisma: both must store exactly the same rows.
+type Mode = [ReturnType<typeof providers>[number], 'direct' | 'prisma']
+const modes: Mode[] = providers().flatMap((p): Mode[] => (p === 'sqlite' ? [[p, 'direct'], [p, 'prisma']] : [[p, 'prisma']]))
+
+describe.each(modes)('stored quotes on %s (%s)', (provider, mode) => {
+  const saveQuotes: typeof save = (q, b, f) => save(q, b, f, { direct: mode === 'direct' })
   let db: TestDb
   beforeAll(async () => {
     db = await createTestDb(provider)
     process.env.DATABASE_URL = db.url
   })
   afterAll(async () => {
+    closeQuoteWriter()
     await getDb().$disconnect()
     await db.drop()
   })
@@ -49,5 +57,41 @@ describe.each(providers())('stored quotes on %s', (provider) => {
     const [s] = await getSnapshots(['000001.SZ'])
     expect(s).toMatchObject({ lastMilli: 11500, limitUpMilli: null, limitDownMilli: null, suspended: true, volume: 3_000_000_000n, amountMilli: 9_876_543_210_500n, bids: [], asks: [] })
     expect(s!.quoteTime.toISOString()).toBe('2026-11-23T01:36:00.000Z')
+  })
+})
+
+describe('stored quotes on sqlite while this process holds the write lock', () => {
+  let db: TestDb
+  beforeAll(async () => {
+    db = await createTestDb('sqlite')
+    process.env.DATABASE_URL = db.url
+  })
+  afterAll(async () => {
+    closeQuoteWriter()
+    await getDb().$disconnect()
+    await db.drop()
+  })
+
+  it('writes through Prisma after that transaction, without blocking the event loop', async () => {
+    // Open the direct connection first, so the busy path is the one taken below.
+    await save([quote('600000.SH', 9.4, '2026-11-23T01:35:24.000Z')], [], new Date('2026-11-23T01:35:24.500Z'))
+    let pending: Promise<void> | null = null
+    let ticked = false
+    await writeTx(getDb(), async (tx) => {
+      await tx.setting.upsert({ where: { key: 'lock-holder' }, create: { key: 'lock-holder', value: {} }, update: { value: {} } })
+      // A synchronous wait for the lock here would freeze this transaction (and the process) for
+      // the busy timeout; the direct writer must give up at once and hand over to Prisma.
+      expect(quoteWriterBusyTimeoutMs()).toBe(0)
+      pending = save([quote('600000.SH', 9.45, '2026-11-23T01:35:27.000Z')], [], new Date('2026-11-23T01:35:27.500Z'))
+      await new Promise((r) => setTimeout(r, 20))
+      ticked = true
+      const [s] = await tx.quoteSnapshot.findMany({ where: { code: '600000.SH' } })
+      expect(s!.lastMilli).toBe(9400) // not written under our lock
+    })
+    await pending
+    expect(ticked).toBe(true)
+    const [s] = await getSnapshots(['600000.SH'])
+    expect(s!.lastMilli).toBe(9450)
+    expect(s!.quoteTime.toISOString()).toBe('2026-11-23T01:35:27.000Z')
   })
 })
