@@ -33,6 +33,11 @@ export function loadMonitor(tx: Tx, id: number) {
   return tx.monitoredStock.findUnique({ where: { id }, include })
 }
 
+/** loadMonitor for many rows at once, in the caller's transaction (rows that no longer exist are absent). */
+export function loadMonitorsIn(tx: Tx, ids: number[]) {
+  return tx.monitoredStock.findMany({ where: { id: { in: ids } }, include })
+}
+
 /**
  * A cheap fingerprint of what users changed: every user write (create, edit, toggle, archive,
  * re-arm) bumps `version`, while the worker's own state writes do not, so the worker reloads only

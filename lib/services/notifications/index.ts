@@ -6,7 +6,7 @@
  * by lib/schemas, which client components load.
  */
 export { EVENT_TYPES, isEventType, channelWants, type EventType, type EventSeverity } from './events'
-export { notify, notifyAllUsers, notifyAdmins, renderEvent, type NotifyInput, type NotifyParams } from './notify'
+export { notify, notifyAllUsers, notifyAdmins, notifyCache, renderEvent, type NotifyCache, type NotifyInput, type NotifyParams } from './notify'
 export { dailySummary } from './daily-summary'
 export { createOutbox, outboundOf, OUTBOX_DEFAULTS, type Outbox, type OutboxLogger, type OutboxOptions, type RunSummary } from './outbox'
 export {

@@ -50,7 +50,27 @@ export function renderEvent(type: EventType, params: NotifyParams, locale: Local
   }
 }
 
-export async function notify(tx: Tx, input: NotifyInput) {
+/**
+ * What several notify calls in one transaction may share: each user's enabled channels, read once
+ * (a batch of 25 signals would otherwise read them 25 times).
+ */
+export interface NotifyCache {
+  channels: Map<number, Array<{ id: number; events: unknown }>>
+}
+
+export function notifyCache(): NotifyCache {
+  return { channels: new Map() }
+}
+
+async function enabledChannels(tx: Tx, userId: number, cache?: NotifyCache) {
+  const had = cache?.channels.get(userId)
+  if (had) return had
+  const rows = await tx.notificationChannel.findMany({ where: { userId, enabled: true }, select: { id: true, events: true } })
+  cache?.channels.set(userId, rows)
+  return rows
+}
+
+export async function notify(tx: Tx, input: NotifyInput, cache?: NotifyCache) {
   if (input.dedupeKey) {
     const existing = await tx.notification.findUnique({ where: { dedupeKey: input.dedupeKey } })
     if (existing) return null
@@ -77,7 +97,7 @@ export async function notify(tx: Tx, input: NotifyInput) {
       dedupeKey: input.dedupeKey ?? null,
     },
   })
-  const channels = await tx.notificationChannel.findMany({ where: { userId: input.userId, enabled: true }, select: { id: true, events: true } })
+  const channels = await enabledChannels(tx, input.userId, cache)
   const wanted = channels.filter((c) => channelWants(c.events, input.type, severity))
   for (const c of wanted) {
     await tx.notificationDelivery.create({ data: { notificationId: notification.id, channelId: c.id } })

@@ -35,7 +35,7 @@ import {
 } from '@/lib/market'
 import { writeTx, type Tx } from '@/lib/db/tx'
 import { assertLease } from '@/lib/db/lease'
-import { loadMonitor, writeMachineState, type MonitorRow } from '@/lib/db/monitors'
+import { loadMonitor, loadMonitorsIn, writeMachineState, type MonitorRow } from '@/lib/db/monitors'
 import { claimTriggerForOrder, recordTrigger, setTriggerOutcome, type TriggerData } from '@/lib/db/triggers'
 import { committedBuys, createOrderIntent, OPEN_STATUSES, riskActivity, type AccountScope } from '@/lib/db/orders'
 import { defaultBrokerAccountId } from '@/lib/db/broker-accounts'
@@ -46,7 +46,7 @@ import { formatPrice } from '@/lib/format'
 import type { BrokerAccount, BrokerPosition } from './broker-port'
 import { accountTradingHalted } from '@/lib/db/worker-accounts'
 import { readKillSwitch, type RuntimeSettings } from '../runtime/runtime-settings'
-import { notify, type EventType } from '../notifications'
+import { notify as notifyIn, notifyCache, type EventType, type NotifyCache } from '../notifications'
 import { managedPosition, toMonitorInput, type TriggerEnv } from './monitor-input'
 import { crashPoint } from './crash-points'
 
@@ -144,16 +144,34 @@ export interface QuietEvaluation {
 export async function persistQuietEvaluations(deps: PersistDeps, items: QuietEvaluation[], now: Date): Promise<void> {
   if (items.some((e) => e.result.signals.some((s) => s.action === 'order'))) throw new Error('persistQuietEvaluations: an order signal is persisted on its own')
   await writeTx(getDb(), async (tx) => {
-    for (const e of items) await persistIn(tx, deps, e.row, e.result, e.quote, now, e.market)
+    // Shared by the batch, all inside its one transaction: the lease is proved before the first
+    // write and again just before the commit; the monitors are read in one query, and each user's
+    // notification channels once.
+    await assertLease(tx, deps.leaseName, deps.holderId, deps.fencingToken)
+    const ids = items.map((e) => e.row.id)
+    const loaded = new Set(ids).size === ids.length ? new Map((await loadMonitorsIn(tx, ids)).map((r) => [r.id, r])) : null
+    const shared = { leased: true, cache: notifyCache() }
+    for (const e of items) await persistIn(tx, deps, e.row, e.result, e.quote, now, e.market, loaded ? { ...shared, current: loaded.get(e.row.id) ?? null } : shared)
+    await assertLease(tx, deps.leaseName, deps.holderId, deps.fencingToken)
   })
 }
 
-async function persistIn(tx: Tx, deps: PersistDeps, row: MonitorRow, result: EvaluateResult, quote: Quote, now: Date, market: MarketView): Promise<{ orders: number }> {
+/** What a batch already holds for persistIn (see persistQuietEvaluations). */
+interface Preloaded {
+  /** The lease was proved in this transaction. */
+  leased?: boolean
+  /** The monitor as read in this transaction (null: gone); undefined: read it here. */
+  current?: Awaited<ReturnType<typeof loadMonitor>>
+  cache?: NotifyCache
+}
+
+async function persistIn(tx: Tx, deps: PersistDeps, row: MonitorRow, result: EvaluateResult, quote: Quote, now: Date, market: MarketView, pre: Preloaded = {}): Promise<{ orders: number }> {
   const locale = asLocale(row.user.locale)
   const t = translator(locale)
   const tEn = translator('en')
-  await assertLease(tx, deps.leaseName, deps.holderId, deps.fencingToken)
-  const current = await loadMonitor(tx, row.id)
+  if (!pre.leased) await assertLease(tx, deps.leaseName, deps.holderId, deps.fencingToken)
+  const current = pre.current !== undefined ? pre.current : await loadMonitor(tx, row.id)
+  const notify = (input: Parameters<typeof notifyIn>[1]) => notifyIn(tx, input, pre.cache)
   if (!current || current.archivedAt || current.version !== row.version || current.state !== row.state || current.episode !== row.episode) {
     throw new StaleMonitorError(row.id)
   }
@@ -193,7 +211,7 @@ async function persistIn(tx: Tx, deps: PersistDeps, row: MonitorRow, result: Eva
 
     if (signal.action === 'notify' || signal.action === 'renotify') {
       const trigger = signal.action === 'notify' ? await recordTrigger(tx, data, 'NOTIFIED') : null
-      await notify(tx, {
+      await notify({
         userId: current.userId,
         locale,
         at: now,
@@ -208,7 +226,7 @@ async function persistIn(tx: Tx, deps: PersistDeps, row: MonitorRow, result: Eva
 
     if (signal.action === 'deferred') {
       const trigger = await recordTrigger(tx, data, 'DEFERRED', signal.reason.message)
-      await notify(tx, { userId: current.userId, locale, at: now, type: 'T1_DEFERRED', params: base, stockId: current.id, triggerEventId: trigger.id, dedupeKey: key })
+      await notify({ userId: current.userId, locale, at: now, type: 'T1_DEFERRED', params: base, stockId: current.id, triggerEventId: trigger.id, dedupeKey: key })
       continue
     }
 
@@ -226,7 +244,7 @@ async function persistIn(tx: Tx, deps: PersistDeps, row: MonitorRow, result: Eva
     // reasonEn: the English of a Chinese reason, stored beside it so an English reader never sees Chinese.
     const refuse = async (outcome: 'KILL_SWITCH' | 'NOT_SIZED' | 'RISK_REJECTED', event: EventType, reasonText: string, reasonEn: string) => {
       await setTriggerOutcome(tx, trigger.id, outcome, reasonText)
-      await notify(tx, {
+      await notify({
         userId: current.userId,
         locale,
         at: now,
@@ -236,7 +254,7 @@ async function persistIn(tx: Tx, deps: PersistDeps, row: MonitorRow, result: Eva
         triggerEventId: trigger.id,
         dedupeKey: `${key}:trigger`,
       })
-      await notify(tx, { userId: current.userId, locale, at: now, type: event, params: { ...base, reason: reasonText, ...(locale === 'zh' ? { reasonEn } : {}) }, stockId: current.id, triggerEventId: trigger.id, dedupeKey: `${key}:refused` })
+      await notify({ userId: current.userId, locale, at: now, type: event, params: { ...base, reason: reasonText, ...(locale === 'zh' ? { reasonEn } : {}) }, stockId: current.id, triggerEventId: trigger.id, dedupeKey: `${key}:refused` })
       // The kill switch tried nothing at the market: an exit waits in the same episode, and no
       // retry of the day is used up (see applyOrderOutcome).
       const blocked = outcome === 'KILL_SWITCH' ? ('kill_switch' as const) : undefined
@@ -372,7 +390,7 @@ async function persistIn(tx: Tx, deps: PersistDeps, row: MonitorRow, result: Eva
       sized.priceType === 'limit'
         ? t('events.actions.limitPrice' as never, { price: formatPrice(current.code, sized.price) } as never)
         : t('events.actions.marketPrice' as never, { price: formatPrice(current.code, sized.price) } as never)
-    await notify(tx, {
+    await notify({
       userId: current.userId,
       locale,
       at: now,
@@ -422,7 +440,7 @@ async function tellBreakeven(tx: Tx, current: MonitorRow, locale: ReturnType<typ
   const cost = current.entryCostMilli ?? current.positionCostMilli
   const tranche = !!ex && ex.done > 0
   const why = tranche ? t('events.breakevenWhy.tranche' as never) : t('events.breakevenWhy.gain' as never, { pct: (current.breakevenGainBp ?? 0) / 100 } as never)
-  await notify(tx, {
+  await notifyIn(tx, {
     userId: current.userId,
     locale,
     at: now,
