@@ -19,9 +19,26 @@ function compact<R extends { quantConfig: object | null; user: object }>(row: R)
   return { ...row, quantConfig: row.quantConfig && { ...row.quantConfig }, user: { ...row.user } }
 }
 
+/**
+ * Read in pages of LOAD_PAGE by id: one findMany of 5,000 rows made the worker's resident memory
+ * peak at start-up (the driver's rows, Prisma's result and our copies all alive at once) ~20 MB
+ * above where it runs afterwards.
+ */
+const LOAD_PAGE = 500
+
 export async function loadLiveMonitors() {
-  const rows = await getDb().monitoredStock.findMany({ where: { archivedAt: null }, include, orderBy: { id: 'asc' } })
-  return rows.map(compact)
+  const out: Array<ReturnType<typeof compact<Awaited<ReturnType<typeof loadPage>>[number]>>> = []
+  let after = 0
+  for (;;) {
+    const page = await loadPage(after)
+    for (const r of page) out.push(compact(r))
+    if (page.length < LOAD_PAGE) return out
+    after = page[page.length - 1]!.id
+  }
+}
+
+function loadPage(after: number) {
+  return getDb().monitoredStock.findMany({ where: { archivedAt: null, id: { gt: after } }, include, orderBy: { id: 'asc' }, take: LOAD_PAGE })
 }
 
 export async function loadMonitorsByIds(ids: number[]) {
