@@ -69,6 +69,13 @@ export interface QuoteServiceOptions {
   /** Wall clock in ms for health timestamps and the breaker. Default `Date.now`. */
   clock?: () => number
   logger?: QuoteLogger
+  /**
+   * A poll that straddled a snapshot publication: requests answered before it carry the previous
+   * snapshot, the others the new one. A request whose newest quote is at least this much older than
+   * the poll's newest is asked once more, at once, so a crossing in it is not seen a whole snapshot
+   * (3 s) late. Default 1,000 ms (Tencent's stamps step by ~3 s); 0 turns it off.
+   */
+  straddleRetryMs?: number
 }
 
 export interface ServedQuote extends Quote {
@@ -182,6 +189,25 @@ function toSourceError(providerId: string, e: unknown): QuoteSourceError {
 
 const SEVERITY: Record<CodeProblem, number> = { unknown_code: 0, empty: 1, malformed: 2 }
 
+/**
+ * The batches of one poll whose newest quote (suspended codes aside: their stamps stand still) is
+ * at least `lagMs` older than the newest of the whole poll; batches that delivered nothing are not
+ * lagging (they failed, and move on to the next provider).
+ */
+export function laggingBatches(batches: string[][], quotes: ReadonlyMap<string, Quote>, lagMs: number): string[][] {
+  const newestOf = (b: string[]) => {
+    let m = -Infinity
+    for (const c of b) {
+      const q = quotes.get(c)
+      if (q && !q.suspended) m = Math.max(m, q.time.getTime())
+    }
+    return m
+  }
+  const newest = batches.map(newestOf)
+  const top = Math.max(...newest)
+  return batches.filter((_, i) => Number.isFinite(newest[i]!) && newest[i]! <= top - lagMs)
+}
+
 export function createQuoteService(opts: QuoteServiceOptions): QuoteService {
   if (!(opts.concurrency >= 1)) throw new RangeError('concurrency must be ≥ 1')
   if (!(opts.timeoutMs > 0)) throw new RangeError('timeoutMs must be > 0')
@@ -192,6 +218,7 @@ export function createQuoteService(opts: QuoteServiceOptions): QuoteService {
   const failureThreshold = opts.breaker?.failureThreshold ?? 3
   const cooldownMs = opts.breaker?.cooldownMs ?? 30_000
   const maxCooldownMs = opts.breaker?.maxCooldownMs ?? 300_000
+  const straddleMs = opts.straddleRetryMs ?? 1_000
 
   const states: ProviderState[] = opts.providers.map((p) => {
     const provider = typeof p === 'string' ? builtin(p, opts) : p
@@ -329,6 +356,28 @@ export function createQuoteService(opts: QuoteServiceOptions): QuoteService {
       }
       const results = await Promise.all(rest.map((b) => request(s, b, false, signal)))
       rest.forEach((b, i) => handle(b, results[i]!))
+      const lagging = straddleMs > 0 && batches.length > 1 ? laggingBatches(batches, quotes, straddleMs) : []
+      if (lagging.length) {
+        // Asked again once: a newer answer replaces the quotes; a failed one leaves them as they were.
+        const again = await Promise.all(lagging.map((b) => request(s, b, false, signal)))
+        lagging.forEach((b, i) => {
+          const r = again[i]!
+          if ('skipped' in r) return
+          attempt.requests++
+          if (!r.ok) {
+            attempt.failedRequests++
+            return
+          }
+          for (const c of b) {
+            const o = r.byCode.get(c)
+            const had = quotes.get(c)
+            if (!o?.ok || (had && o.quote.time.getTime() <= had.time.getTime())) continue
+            const ageMs = now.getTime() - o.quote.time.getTime()
+            quotes.set(c, { ...o.quote, ageMs, stale: ageMs > maxAgeMs })
+          }
+        })
+        log?.debug({ provider: id, requests: lagging.length }, 'a poll straddled a snapshot: lagging requests asked again')
+      }
 
       remaining = remaining.filter((c) => !quotes.has(c))
       if (remaining.length > 0) log?.debug({ provider: id, undelivered: remaining.length }, 'undelivered codes move on to the next provider')

@@ -349,3 +349,62 @@ describe('quote service: wiring', () => {
     await expect(service({ timeoutMs: 5000 }).getQuotes(codes, NOW, { signal: ac.signal })).rejects.toBe(reason)
   })
 })
+
+describe('quote service: a poll that straddles a snapshot publication', () => {
+  const NEXT = '2026-09-14 14:30:03'
+  /**
+   * Requests go out one at a time (concurrency 1). The exchange publishes its next snapshot just as
+   * the second request arrives: the first was answered with the old one, the others with the new
+   * one, in which every code of the first request has moved to 9.99.
+   */
+  function publishOnSecondRequest() {
+    fake.onRequest = (r) => {
+      if (r.provider !== 'tencent' || fake.requestsTo('tencent').length !== 2) return
+      const first = new Set(fake.requestsTo('tencent')[0]!.codes)
+      for (const [c, q] of fake.universe) fake.universe.set(c, { ...q, time: NEXT, last: first.has(c) ? 9.99 : q.last })
+    }
+  }
+
+  it('asks the request answered before the publication again, at once, and serves the new snapshot', async () => {
+    const codes = universe(150) // 3 Tencent requests
+    publishOnSecondRequest()
+    const r = await service({ concurrency: 1 }).getQuotes(codes, NOW)
+    const sent = fake.requestsTo('tencent')
+    expect(sent.map((q) => q.codes.length)).toEqual([60, 60, 30, 60])
+    expect(sent[3]!.codes).toEqual(sent[0]!.codes)
+    expect(new Set([...r.quotes.values()].map((q) => q.time.toISOString()))).toEqual(new Set([bj(NEXT).toISOString()]))
+    for (const c of sent[0]!.codes) expect(r.quotes.get(c)!.last).toBe(9.99)
+    expect(r.attempts).toEqual([{ provider: 'tencent', requested: 150, delivered: 150, requests: 4, failedRequests: 0 }])
+  })
+
+  it('without the retry (straddleRetryMs 0) the first request keeps the old snapshot: the crossing would wait 3 s', async () => {
+    const codes = universe(150)
+    publishOnSecondRequest()
+    const r = await service({ concurrency: 1, straddleRetryMs: 0 }).getQuotes(codes, NOW)
+    const sent = fake.requestsTo('tencent')
+    expect(sent).toHaveLength(3)
+    expect(r.quotes.get(sent[0]!.codes[0]!)!.last).not.toBe(9.99)
+  })
+
+  it('a failed second ask keeps the quotes of the first, with no problem reported', async () => {
+    const codes = universe(150)
+    fake.onRequest = (r) => {
+      const n = fake.requestsTo('tencent').length
+      if (r.provider !== 'tencent') return
+      if (n === 2) for (const [c, q] of fake.universe) fake.universe.set(c, { ...q, time: NEXT })
+      if (n === 4) fake.behaviour.tencent = { kind: 'status', status: 502 }
+    }
+    const r = await service({ concurrency: 1 }).getQuotes(codes, NOW)
+    expect(fake.requestsTo('tencent')).toHaveLength(4)
+    expect(r.quotes.size).toBe(150)
+    expect(r.problems.size).toBe(0)
+    expect(r.quotes.get(fake.requestsTo('tencent')[0]!.codes[0]!)!.time.toISOString()).toBe(bj(QUOTE_TIME).toISOString())
+    expect(r.attempts[0]).toMatchObject({ provider: 'tencent', delivered: 150, requests: 4, failedRequests: 1 })
+  })
+
+  it('one snapshot across every request: no second ask', async () => {
+    const codes = universe(150)
+    await service({ concurrency: 4 }).getQuotes(codes, NOW)
+    expect(fake.requestsTo('tencent')).toHaveLength(3)
+  })
+})

@@ -170,6 +170,8 @@ export class FakeSources {
   delayMs: Record<FakeProvider, number> = per(() => 0)
   sinaContentType: string | null = SINA_CONTENT_TYPE
   readonly requests: LoggedRequest[] = []
+  /** Runs as each request arrives, before it is answered (e.g. to publish a new snapshot mid-poll). */
+  onRequest: ((r: LoggedRequest) => void) | null = null
   readonly inFlight = per(() => 0)
   readonly maxInFlight = per(() => 0)
   baseUrl = ''
@@ -201,6 +203,7 @@ export class FakeSources {
       this.maxInFlight[p] = 0
     }
     this.sinaContentType = SINA_CONTENT_TYPE
+    this.onRequest = null
   }
 
   requestsTo(p: FakeProvider): LoggedRequest[] {
@@ -229,7 +232,9 @@ export class FakeSources {
       res.writeHead(404).end('not found')
       return
     }
-    this.requests.push({ provider, url, codes, referer: req.headers.referer })
+    const logged = { provider, url, codes, referer: req.headers.referer }
+    this.requests.push(logged)
+    this.onRequest?.(logged)
     this.inFlight[provider]++
     this.maxInFlight[provider] = Math.max(this.maxInFlight[provider], this.inFlight[provider])
     res.on('close', () => this.inFlight[provider]--)
