@@ -110,6 +110,9 @@ export async function benchSnapshotToOrder(
       if (arrived !== undefined && arrived >= t0) lat.push(arrived - t0)
     }
     log(`  ${crossedAt.size} crossings, ${orders.length} orders, ${lat.length} samples`)
+    // The shape of the tail: a crossing first seen one snapshot late costs a whole cadence.
+    const late = lat.filter((x) => x > CADENCE.cadenceMs / 2).length
+    log(`  p10 ${pctOf(lat, 10)}, p25 ${pctOf(lat, 25)}, p75 ${pctOf(lat, 75)}, p90 ${pctOf(lat, 90)}, p95 ${pctOf(lat, 95)} ms; ${late} of ${lat.length} over half a cadence (${CADENCE.cadenceMs / 2} ms)`)
     await getDb().$disconnect()
     if (lat.length < samples) throw new Error(`snapshotToOrder: only ${lat.length} samples of ${crossedAt.size} crossings (need ${samples})`)
     return { p50: pctOf(lat, 50), p99: pctOf(lat, 99), n: lat.length }
