@@ -11,7 +11,7 @@ import { parseEnv, EnvError, type Env } from '@/lib/env'
 import { createLogger } from '@/lib/log'
 import { createBroker } from '@/lib/broker'
 import { createQuoteService } from '@/lib/quotes'
-import { CadenceTracker, type PollPlan } from '@/lib/quotes/cadence'
+import { CadenceTracker, phaseDelay, type PollPlan } from '@/lib/quotes/cadence'
 import { getDb } from '@/lib/db/client'
 import { MonitorWorker, type AccountBrokers, type WorkerBroker } from '@/lib/services/trading/worker'
 import { SimClock, WallClock } from '@/lib/services/runtime/clock'
@@ -96,17 +96,16 @@ function observeQuotes(startMs: number, endMs: number, r: Awaited<ReturnType<typ
 function pollDelay(fixedMs: number): { delayMs: number; mode: PollPlan['mode'] } {
   const t = env.QUOTE_PHASE_LOCK && primarySource ? cadences.get(primarySource) : undefined
   if (!t) return { delayMs: fixedMs, mode: 'fixed' }
-  const plan = t.plan(Date.now(), fixedMs)
-  const period = t.cadence()?.periodMs
-  let delayMs = plan.delayMs
-  // Never more often than the configured interval (late-snapshot retries aside).
-  if (plan.mode === 'phase' && period) while (delayMs < fixedMs - period / 2) delayMs += period
-  return { delayMs, mode: plan.mode }
+  const now = Date.now()
+  const plan = t.plan(now, fixedMs)
+  return { delayMs: phaseDelay(plan, t.cadence()?.periodMs, fixedMs, now - lastPollStartMs), mode: plan.mode }
 }
 
+let lastPollStartMs = 0
 const quoteService = {
   getQuotes: async (...a: Parameters<typeof quotes.getQuotes>) => {
     const startMs = Date.now()
+    lastPollStartMs = startMs
     const r = await quotes.getQuotes(...a)
     observeQuotes(startMs, Date.now(), r)
     return r

@@ -82,11 +82,25 @@ export function estimateCadence(obs: readonly CadenceObservation[], o: CadenceOp
   return { periodMs, highMs, lowMs, lastSnapshotMs: stamps[stamps.length - 1]! }
 }
 
+/**
+ * The worker's wait from a plan: polls never more often than the configured interval `fixedMs`
+ * (late retries aside): a phase poll that would start less than `fixedMs` − half a period after the
+ * previous poll started waits whole periods (an interval of 6 s on a 3 s source: every other
+ * snapshot). `sinceLastPollMs`: now − the previous poll's start. Measured from now instead, a
+ * snapshot caught late by a retry made the next one look too soon, and it was skipped.
+ */
+export function phaseDelay(plan: PollPlan, periodMs: number | undefined, fixedMs: number, sinceLastPollMs = 0): number {
+  let delayMs = plan.delayMs
+  if (plan.mode === 'phase' && periodMs) while (sinceLastPollMs + delayMs < fixedMs - periodMs / 2) delayMs += periodMs
+  return delayMs
+}
+
 /** One source's learned cadence and the state of its late-snapshot retries. */
 export class CadenceTracker {
   private obs: CadenceObservation[] = []
   private latePolls = 0
   private lastStartMs = -Infinity
+  private lowSeen: { lowMs: number; periodMs: number } | null = null
   constructor(private readonly o: CadenceOptions = DEFAULT_CADENCE) {}
 
   /** Records a poll; 'new' when it brought a newer snapshot than any before. */
@@ -102,8 +116,25 @@ export class CadenceTracker {
     return 'same'
   }
 
+  /**
+   * The window's estimate, with the lower bound remembered beyond the window. Once locked, every
+   * poll comes after the publication, so the polls that proved "not out yet" leave the window and
+   * the window's own lower bound falls back by a whole period; the planner then took the bounds for
+   * unknown again and probed ~1 s early, and with short cycles its bounded late retries ran out
+   * before the publication: a snapshot seen 3 s late. A bound proved once stays proved while the
+   * period holds; a faster publication later shows as bounds that cross, and the planner then
+   * follows the upper bound.
+   */
   cadence(): Cadence | null {
-    return estimateCadence(this.obs, this.o)
+    const c = estimateCadence(this.obs, this.o)
+    if (!c) {
+      this.lowSeen = null
+      return null
+    }
+    if (this.lowSeen && Math.abs(this.lowSeen.periodMs - c.periodMs) > 0.1 * c.periodMs) this.lowSeen = null
+    const lowMs = Math.max(c.lowMs, this.lowSeen?.lowMs ?? -Infinity)
+    this.lowSeen = { lowMs, periodMs: c.periodMs }
+    return { ...c, lowMs }
   }
 
   /**
