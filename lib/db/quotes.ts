@@ -37,15 +37,21 @@ export function dbTime(d: Date, pg: boolean): string {
  * parameters per row (at 5,000 quotes the driver spent more time preparing and binding 85,000
  * parameters than SQLite spent writing).
  */
-function upsertSql(table: string, columns: ReadonlyArray<readonly [string, string]>, conflict: string[], update: readonly string[], pg: boolean): string {
+function upsertSql(table: string, columns: ReadonlyArray<readonly [string, string]>, conflict: string[], update: readonly string[], source: 'pg-json' | 'sqlite-json' | 'values'): string {
   const q = (c: string) => `"${c}"`
   const names = columns.map(([c]) => q(c)).join(', ')
-  const source = pg
-    ? `SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS x(${columns.map(([c, t]) => `${q(c)} ${t}`).join(', ')})`
-    : // WHERE true: SQLite needs it to parse ON CONFLICT after a SELECT
-      `SELECT ${columns.map(([c]) => `json_extract(value, '$.${c}')`).join(', ')} FROM json_each(?) WHERE true`
-  return `INSERT INTO ${q(table)} (${names}) ${source} ON CONFLICT (${conflict.map(q).join(', ')}) DO UPDATE SET ${update.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`
+  const rows = {
+    'pg-json': `SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS x(${columns.map(([c, t]) => `${q(c)} ${t}`).join(', ')})`,
+    // WHERE true: SQLite needs it to parse ON CONFLICT after a SELECT
+    'sqlite-json': `SELECT ${columns.map(([c]) => `json_extract(value, '$.${c}')`).join(', ')} FROM json_each(?) WHERE true`,
+    // one row per run (the direct SQLite writer's prepared statement)
+    values: `VALUES (${columns.map(() => '?').join(', ')})`,
+  }[source]
+  return `INSERT INTO ${q(table)} (${names}) ${rows} ON CONFLICT (${conflict.map(q).join(', ')}) DO UPDATE SET ${update.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`
 }
+
+const snapshotUpsert = (source: Parameters<typeof upsertSql>[4]) => upsertSql('QuoteSnapshot', SNAPSHOT_COLUMNS, ['code'], SNAPSHOT_COLUMNS.slice(1).map(([c]) => c), source)
+const barUpsert = (source: Parameters<typeof upsertSql>[4]) => upsertSql('QuoteBar', BAR_COLUMNS, ['code', 'minute'], BAR_COLUMNS.slice(2).map(([c]) => c), source)
 
 type SnapshotRow = Record<(typeof SNAPSHOT_COLUMNS)[number][0], string | number | boolean | null | object>
 type BarRow = Record<(typeof BAR_COLUMNS)[number][0], string | number>
@@ -88,9 +94,9 @@ export async function saveQuotes(quotes: Quote[], bars: Bar[], fetchedAt: Date, 
   if (opts.direct !== false && saveQuotesDirect(quotes, bars, fetchedAt)) return
   const pg = dbProvider() === 'postgresql'
   const statements: Array<{ sql: string; json: string }> = []
-  const snapshotSql = upsertSql('QuoteSnapshot', SNAPSHOT_COLUMNS, ['code'], SNAPSHOT_COLUMNS.slice(1).map(([c]) => c), pg)
+  const snapshotSql = snapshotUpsert(pg ? 'pg-json' : 'sqlite-json')
   for (let i = 0; i < quotes.length; i += CHUNK) statements.push({ sql: snapshotSql, json: JSON.stringify(snapshotRows(quotes.slice(i, i + CHUNK), fetchedAt, pg)) })
-  const barSql = upsertSql('QuoteBar', BAR_COLUMNS, ['code', 'minute'], BAR_COLUMNS.slice(2).map(([c]) => c), pg)
+  const barSql = barUpsert(pg ? 'pg-json' : 'sqlite-json')
   for (let i = 0; i < bars.length; i += CHUNK) statements.push({ sql: barSql, json: JSON.stringify(barRows(bars.slice(i, i + CHUNK), pg)) })
   await getDb().$transaction(
     async (tx) => {
@@ -141,11 +147,8 @@ function directWriter(): DirectWriter | null {
   // getDb() first: it creates the file and puts it in WAL mode.
   getDb()
   const db = new Database(file, { timeout: 0 })
-  const q = (c: string) => `"${c}"`
-  const insert = (table: string, columns: ReadonlyArray<readonly [string, string]>, conflict: string[], update: readonly string[]) =>
-    db.prepare(`INSERT INTO ${q(table)} (${columns.map(([c]) => q(c)).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT (${conflict.map(q).join(', ')}) DO UPDATE SET ${update.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`)
-  const snap = insert('QuoteSnapshot', SNAPSHOT_COLUMNS, ['code'], SNAPSHOT_COLUMNS.slice(1).map(([c]) => c))
-  const bar = insert('QuoteBar', BAR_COLUMNS, ['code', 'minute'], BAR_COLUMNS.slice(2).map(([c]) => c))
+  const snap = db.prepare(snapshotUpsert('values'))
+  const bar = db.prepare(barUpsert('values'))
   // As Prisma stores them on SQLite: booleans 0/1, Json as its text.
   const bind = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v !== null && typeof v === 'object' ? JSON.stringify(v) : v)
   const tx = db.transaction((snapshots: SnapshotRow[], bars: BarRow[]) => {

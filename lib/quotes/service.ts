@@ -312,6 +312,10 @@ export function createQuoteService(opts: QuoteServiceOptions): QuoteService {
       }
 
       const batches = chunk(remaining, Math.max(1, s.provider.maxBatch))
+      const serve = (c: string, quote: Quote) => {
+        const ageMs = now.getTime() - quote.time.getTime()
+        quotes.set(c, { ...quote, ageMs, stale: ageMs > maxAgeMs })
+      }
       const handle = (batch: string[], r: Awaited<ReturnType<typeof request>>) => {
         if ('skipped' in r) {
           for (const c of batch) verdict(c, { provider: id, skipped: 'circuit_open' })
@@ -326,8 +330,7 @@ export function createQuoteService(opts: QuoteServiceOptions): QuoteService {
         for (const c of batch) {
           const o: CodeOutcome = r.byCode.get(c) ?? { ok: false, problem: 'malformed', detail: 'provider returned no outcome' }
           if (o.ok) {
-            const ageMs = now.getTime() - o.quote.time.getTime()
-            quotes.set(c, { ...o.quote, ageMs, stale: ageMs > maxAgeMs })
+            serve(c, o.quote)
             providerUsed.set(c, id)
             attempt.delivered++
           } else {
@@ -371,9 +374,7 @@ export function createQuoteService(opts: QuoteServiceOptions): QuoteService {
           for (const c of b) {
             const o = r.byCode.get(c)
             const had = quotes.get(c)
-            if (!o?.ok || (had && o.quote.time.getTime() <= had.time.getTime())) continue
-            const ageMs = now.getTime() - o.quote.time.getTime()
-            quotes.set(c, { ...o.quote, ageMs, stale: ageMs > maxAgeMs })
+            if (o?.ok && (!had || o.quote.time.getTime() > had.time.getTime())) serve(c, o.quote)
           }
         })
         log?.debug({ provider: id, requests: lagging.length }, 'a poll straddled a snapshot: lagging requests asked again')
